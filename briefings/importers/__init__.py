@@ -1,0 +1,1 @@
+"""Parsers that turn external documents into briefing content (no database access)."""

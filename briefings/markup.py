@@ -1,0 +1,253 @@
+"""The editing format of a revision body, parsed into claims and footnotes.
+
+Format (see README, "Editing format")::
+
+    A paragraph. Sentences ending in 「。」 are claims[^tariffs].
+
+    Another paragraph.
+
+    [^tariffs]: The note text, may point at another note: 前掲脚注[[fn:p4]]参照
+
+* Paragraphs are separated by a blank line; lines of one paragraph are joined
+  without a space (Japanese has none).
+* ``[^key]`` is a footnote reference; the footnote is defined in the same body by a
+  line ``[^key]: note``. Keys are stable identifiers, never display numbers.
+* ``[[fn:key]]`` in a note is a cross-reference to any footnote of the briefing.
+* ``<https://…>`` is a URL. Any other ``<`` is refused: text is never HTML.
+
+``parse_revision`` is pure and collects every error with its line and column
+before raising ``BodyValidationError``, so an editor sees all problems at once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.errors import ApplicationError
+
+KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+_REF = re.compile(rf"\[\^({KEY_PATTERN})\]")
+_DEFINITION = re.compile(rf"^\[\^({KEY_PATTERN})\]:\s*(.*)$")
+_CROSS_REF = re.compile(rf"\[\[fn:({KEY_PATTERN})\]\]")
+_URL = re.compile(r"<https?://[^<>\s]+>")
+_OPENERS = "「『（(【〔"
+_CLOSERS = "」』）)】〕"
+
+
+@dataclass(frozen=True)
+class BodyError:
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return f"見出し: {self.message}"
+        return f"{self.line}行{self.column}列: {self.message}"
+
+
+class BodyValidationError(ApplicationError):
+    """The body (or heading) does not follow the editing format."""
+
+    code = "invalid_body"
+
+    def __init__(self, errors: list[BodyError], *, field_name: str = "body") -> None:
+        self.errors = errors
+        super().__init__(
+            "本文の書式に誤りがあります: " + "; ".join(str(e) for e in errors),
+            extra={"errors": {field_name: [str(e) for e in errors]}},
+        )
+
+
+@dataclass(frozen=True)
+class ParsedRef:
+    key: str
+    offset: int
+    line: int = 0
+
+
+@dataclass
+class ParsedClaim:
+    text: str
+    refs: list[ParsedRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParsedFootnote:
+    key: str
+    text: str
+    line: int
+
+    @property
+    def cross_refs(self) -> list[str]:
+        return _CROSS_REF.findall(self.text)
+
+
+@dataclass
+class ParsedRevision:
+    heading: ParsedClaim
+    paragraphs: list[list[ParsedClaim]]
+    footnotes: list[ParsedFootnote]
+
+    @property
+    def cross_refs(self) -> set[str]:
+        return {key for note in self.footnotes for key in note.cross_refs}
+
+
+def parse_revision(*, heading: str, body: str) -> ParsedRevision:
+    """Parse a heading and an editing-format body; raise ``BodyValidationError``."""
+    errors: list[BodyError] = []
+    heading_claim = _parse_inline(heading.strip(), line=0, errors=errors, heading=True)
+    paragraphs: list[list[ParsedClaim]] = []
+    footnotes: list[ParsedFootnote] = []
+    for block_line, lines in _blocks(body):
+        text_lines: list[tuple[int, str]] = []
+        for offset, raw in enumerate(lines):
+            number = block_line + offset
+            if definition := _DEFINITION.match(raw.strip()):
+                note = definition[2].strip()
+                _check_text(note, line=number, errors=errors, allow_cross_refs=True)
+                if not note:
+                    errors.append(BodyError(number, 1, f"脚注 [^{definition[1]}] の注記が空です"))
+                footnotes.append(ParsedFootnote(definition[1], note, number))
+            else:
+                text_lines.append((number, raw.strip()))
+        if text_lines:
+            first = text_lines[0][0]
+            joined = "".join(text for _number, text in text_lines)
+            paragraph = _split_claims(_parse_inline(joined, line=first, errors=errors))
+            paragraphs.append(paragraph)
+    _check_keys(heading_claim, paragraphs, footnotes, errors)
+    if errors:
+        raise BodyValidationError(errors)
+    return ParsedRevision(heading_claim, paragraphs, footnotes)
+
+
+def plain_note_text(note: str, numbers: dict[str, int]) -> str:
+    """Return a note with each ``[[fn:key]]`` replaced by that footnote's number."""
+    return _CROSS_REF.sub(lambda m: str(numbers.get(m[1], "?")), note)
+
+
+def split_note(note: str) -> list[tuple[str, str]]:
+    """Split a note into ("text" | "xref" | "url", value) pieces, for rendering."""
+    pieces: list[tuple[str, str]] = []
+    pattern = re.compile(rf"{_CROSS_REF.pattern}|{_URL.pattern}")
+    position = 0
+    for match in pattern.finditer(note):
+        if match.start() > position:
+            pieces.append(("text", note[position : match.start()]))
+        if match[1]:
+            pieces.append(("xref", match[1]))
+        else:
+            pieces.append(("url", match[0][1:-1]))
+        position = match.end()
+    if position < len(note):
+        pieces.append(("text", note[position:]))
+    return pieces
+
+
+def _blocks(body: str) -> list[tuple[int, list[str]]]:
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate(body.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _parse_inline(text: str, *, line: int, errors: list[BodyError], heading: bool = False) -> ParsedClaim:
+    """Strip ``[^key]`` markers from ``text``, remembering where each stood."""
+    _check_text(text, line=line, errors=errors, allow_cross_refs=False)
+    plain: list[str] = []
+    refs: list[ParsedRef] = []
+    position = 0
+    length = 0
+    for match in _REF.finditer(text):
+        chunk = text[position : match.start()]
+        plain.append(chunk)
+        length += len(chunk)
+        refs.append(ParsedRef(match[1], length, line))
+        position = match.end()
+    plain.append(text[position:])
+    return ParsedClaim("".join(plain), refs)
+
+
+def _split_claims(paragraph: ParsedClaim) -> list[ParsedClaim]:
+    """Split a paragraph after each 「。」 outside brackets; markers stay with their sentence."""
+    text = paragraph.text
+    cuts: list[int] = []
+    depth = 0
+    for index, char in enumerate(text):
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif char == "。" and depth == 0:
+            cuts.append(index + 1)
+    if not cuts or cuts[-1] != len(text):
+        cuts.append(len(text))
+    claims: list[ParsedClaim] = []
+    start = 0
+    for cut in cuts:
+        if cut <= start:
+            continue
+        # A marker standing right after 「。」 belongs to the sentence it ends.
+        refs = [r for r in paragraph.refs if start <= r.offset <= cut and not (r.offset == start and claims)]
+        claims.append(ParsedClaim(text[start:cut], [ParsedRef(r.key, r.offset - start, r.line) for r in refs]))
+        start = cut
+    return claims or [ParsedClaim("", list(paragraph.refs))]
+
+
+def _check_text(text: str, *, line: int, errors: list[BodyError], allow_cross_refs: bool) -> None:
+    scrubbed = _URL.sub(lambda m: " " * len(m[0]), text)
+    scrubbed = _REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    if allow_cross_refs:
+        scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    elif _CROSS_REF.search(scrubbed):
+        column = _CROSS_REF.search(scrubbed).start() + 1  # type: ignore[union-attr]
+        errors.append(BodyError(line, column, "脚注への相互参照 [[fn:…]] は注記の中でのみ使えます"))
+        scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    for token, message in (
+        ("<", "HTMLやタグは使えません（URLは <https://…> の形で書きます）"),
+        ("[^", "閉じていない脚注参照です（[^key] の形で書きます）"),
+        ("[[", "閉じていない相互参照です（[[fn:key]] の形で書きます）"),
+        ("]]", "対応する [[ のない ]] です"),
+    ):
+        if (index := scrubbed.find(token)) >= 0:
+            errors.append(BodyError(line, index + 1, message))
+
+
+def _check_keys(
+    heading: ParsedClaim,
+    paragraphs: list[list[ParsedClaim]],
+    footnotes: list[ParsedFootnote],
+    errors: list[BodyError],
+) -> None:
+    defined: dict[str, int] = {}
+    for note in footnotes:
+        if note.key in defined:
+            errors.append(
+                BodyError(note.line, 1, f"脚注キー [^{note.key}] が重複しています（{defined[note.key]}行目でも定義）")
+            )
+        else:
+            defined[note.key] = note.line
+    referenced: set[str] = set()
+    all_claims = [heading, *(claim for paragraph in paragraphs for claim in paragraph)]
+    for claim in all_claims:
+        for ref in claim.refs:
+            if ref.key in referenced:
+                errors.append(BodyError(ref.line, 1, f"脚注 [^{ref.key}] が複数回参照されています"))
+            referenced.add(ref.key)
+            if ref.key not in defined:
+                errors.append(BodyError(ref.line, 1, f"未定義の脚注 [^{ref.key}] が参照されています"))
+    for note in footnotes:
+        if note.key not in referenced:
+            errors.append(BodyError(note.line, 1, f"脚注 [^{note.key}] は定義されていますが本文で参照されていません"))

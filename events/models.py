@@ -1,0 +1,1 @@
+"""Event models (see the events issue)."""

@@ -1,0 +1,10 @@
+"""Reads for sources."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sources.models import Source
+
+
+def source_list() -> QuerySet[Source]:
+    return Source.objects.order_by("kind", "issued_on", "pk")

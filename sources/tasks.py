@@ -1,0 +1,1 @@
+"""Celery tasks of the sources app (link checking arrives with source health)."""

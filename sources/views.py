@@ -1,0 +1,1 @@
+"""Reader pages of the sources app."""
