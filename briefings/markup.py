@@ -123,6 +123,11 @@ def parse_revision(*, heading: str, body: str) -> ParsedRevision:
     return ParsedRevision(heading_claim, paragraphs, footnotes)
 
 
+def cross_references(note: str) -> list[str]:
+    """Return the keys a note cross-references with ``[[fn:key]]``."""
+    return _CROSS_REF.findall(note)
+
+
 def plain_note_text(note: str, numbers: dict[str, int]) -> str:
     """Return a note with each ``[[fn:key]]`` replaced by that footnote's number."""
     return _CROSS_REF.sub(lambda m: str(numbers.get(m[1], "?")), note)

@@ -321,3 +321,32 @@ class ReleaseSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} / {self.section.key}"
+
+
+class RevisionTransition(models.Model):
+    """The audit trail: one row per status change of a revision. Append-only."""
+
+    revision = models.ForeignKey(
+        SectionRevision, on_delete=models.CASCADE, related_name="transitions", verbose_name="版"
+    )
+    action = models.CharField("操作", max_length=16)
+    from_status = models.CharField("変更前", max_length=16, choices=RevisionStatus.choices)
+    to_status = models.CharField("変更後", max_length=16, choices=RevisionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revision_transitions",
+        verbose_name="実行者",
+    )
+    comment = models.TextField("コメント", blank=True)
+    created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "状態の変更履歴"
+        verbose_name_plural = "状態の変更履歴"
+        ordering = ("revision", "created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.revision_id}: {self.from_status} → {self.to_status}"

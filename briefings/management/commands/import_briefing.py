@@ -1,0 +1,67 @@
+"""``manage.py import_briefing <paper.txt> --slug <slug>``: import a paper as release 1."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.dateparse import parse_date, parse_datetime
+
+from briefings.services import briefing_import_paper
+from core.dates import TOKYO, start_of_day_tokyo
+from core.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a paper (text extracted from its PDF) as a briefing and publish it as release 1. "
+        "Running it again with the same file changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="the paper's extracted text (UTF-8)")
+        parser.add_argument("--slug", required=True, help="the briefing's URL slug")
+        parser.add_argument("--title", default="", help="the briefing's title (the extracted text has none)")
+        parser.add_argument(
+            "--published-at",
+            default="",
+            help="when release 1 was published: YYYY-MM-DD (start of that day in Asia/Tokyo) or an ISO "
+            "datetime; default: the paper's own information cutoff",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
+        try:
+            result = briefing_import_paper(
+                text=text,
+                slug=options["slug"],
+                title=options["title"],
+                published_at=_published_at(options["published_at"]),
+            )
+        except ApplicationError as exc:
+            raise CommandError(f"{path}: {exc.message}") from exc
+        verb = "imported" if result.created else "already imported, unchanged"
+        self.stdout.write(
+            f"{result.briefing.slug}: {verb}; release {result.release.number} published "
+            f"{result.release.published_at.astimezone(TOKYO).isoformat()}, {result.sections} sections, "
+            f"{result.footnotes} footnotes, {result.sources_created} new sources"
+        )
+
+
+def _published_at(raw: str) -> dt.datetime | None:
+    if not raw:
+        return None
+    if (day := parse_date(raw)) is not None:
+        return start_of_day_tokyo(day)
+    try:
+        value = parse_datetime(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise CommandError(f"--published-at: {raw!r} is neither YYYY-MM-DD nor an ISO datetime")
+    return value if value.tzinfo else value.replace(tzinfo=TOKYO)

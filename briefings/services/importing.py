@@ -1,0 +1,169 @@
+"""Import a paper (PDF-extracted text) as a briefing with its first release."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from briefings.importers.paper import PaperFormatError, ParsedPaper, parse_paper
+from briefings.markup import BodyValidationError, ParsedRevision, parse_revision
+from briefings.models import Briefing, Release, ReleaseKind, Section, SectionRevision
+from briefings.services.content import CitationSpec, revision_write_content
+from briefings.services.publishing import release_publish
+from core.dates import DateParseError, start_of_day_tokyo
+from core.errors import ApplicationError, Conflict
+from sources.parsing import NoteCitations, extract_citations
+from sources.services import source_ingest
+
+if TYPE_CHECKING:
+    from briefings.services.workflow import User
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    briefing: Briefing
+    release: Release
+    created: bool
+    sections: int
+    footnotes: int
+    sources_created: int
+
+
+def briefing_import_paper(
+    *,
+    text: str,
+    slug: str,
+    title: str = "",
+    published_at: dt.datetime | None = None,
+    actor: User | None = None,
+) -> ImportResult:
+    """Import a paper as briefing ``slug`` and publish it as release 1.
+
+    Idempotent: importing the same text again changes nothing and returns
+    ``created=False``. Everything is parsed and validated before the first
+    write, and all writes share one transaction, so a bad file leaves the
+    database untouched.
+
+    Raises ``PaperFormatError`` (naming the line) for unreadable text,
+    ``Conflict`` when ``slug`` already holds different content, and
+    ``ApplicationError`` for a missing title or information cutoff.
+    """
+    paper = parse_paper(text)
+    if paper.information_as_of is None:
+        raise ApplicationError("論文中に「本稿は…現在の情報に基づき」の基準日が見つかりません。")
+    cutoff = paper.information_as_of.start
+    published_at = published_at or start_of_day_tokyo(cutoff)
+    parsed = _parse_sections(paper)
+    citations = _parse_citations(paper)
+
+    with transaction.atomic(durable=True):
+        existing = Briefing.objects.filter(slug=slug).first()
+        if existing is not None:
+            return _existing(existing, paper)
+        if not title.strip():
+            raise ApplicationError("新しいブリーフィングには標題（--title）が必要です。抽出テキストには標題が含まれていません。")
+        briefing = Briefing.objects.create(
+            slug=slug, title=title.strip(), publication=paper.publication, author=paper.author
+        )
+        sections: dict[str, Section] = {}
+        for position, paper_section in enumerate(paper.sections):
+            sections[paper_section.key] = Section.objects.create(
+                briefing=briefing,
+                key=paper_section.key,
+                parent=sections[paper_section.parent_key] if paper_section.parent_key else None,
+                position=position,
+            )
+        specs, created_sources = _ingest_sources(citations, accessed_on=cutoff)
+        revisions: list[SectionRevision] = []
+        for paper_section in paper.sections:
+            revision = SectionRevision.objects.create(
+                section=sections[paper_section.key],
+                number=paper_section.number,
+                heading=paper_section.heading,
+                body=paper_section.body(paper.notes),
+                information_as_of=cutoff,
+                change_summary="原論文からの取込み",
+                author=actor if actor is not None and actor.is_authenticated else None,
+            )
+            revision.section = sections[paper_section.key]
+            revision_write_content(
+                revision=revision,
+                parsed=parsed[paper_section.key],
+                citations={f"p{n}": specs.get(n, []) for n in paper_section.footnotes},
+            )
+            revisions.append(revision)
+        from briefings.services.workflow import Action
+
+        release = release_publish(
+            briefing_id=briefing.pk,
+            revisions=revisions,
+            actor=actor,
+            action=Action.IMPORT,
+            published_at=published_at,
+            kind=ReleaseKind.UPDATE,
+            information_as_of=cutoff,
+            summary=f"{paper.publication}掲載の原論文（{paper.information_as_of.display()}現在）",
+        )
+    return ImportResult(briefing, release, True, len(revisions), len(paper.notes), created_sources)
+
+
+def _parse_sections(paper: ParsedPaper) -> dict[str, ParsedRevision]:
+    parsed: dict[str, ParsedRevision] = {}
+    for section in paper.sections:
+        try:
+            parsed[section.key] = parse_revision(heading=section.heading, body=section.body(paper.notes))
+        except BodyValidationError as exc:
+            raise PaperFormatError(section.line, f"節{section.key}を取り込めません: {exc.message}") from exc
+    return parsed
+
+
+def _parse_citations(paper: ParsedPaper) -> dict[int, NoteCitations]:
+    found: dict[int, NoteCitations] = {}
+    for number, note in paper.raw_notes.items():
+        try:
+            found[number] = extract_citations(note)
+        except DateParseError as exc:
+            raise PaperFormatError(paper.note_lines[number], f"脚注{number}の出典の日付: {exc}") from exc
+    return found
+
+
+def _ingest_sources(
+    citations: dict[int, NoteCitations], *, accessed_on: dt.date
+) -> tuple[dict[int, list[CitationSpec]], int]:
+    specs: dict[int, list[CitationSpec]] = {}
+    created_count = 0
+    for number in sorted(citations):
+        note_specs: list[tuple[int, CitationSpec]] = []
+        for match in citations[number].citations:
+            source, created = source_ingest(parsed=match.source, accessed_on=accessed_on)
+            created_count += created
+            note_specs.append((match.start, CitationSpec(source, match.locator)))
+        for reference in citations[number].references:
+            # 「錦田愛子（前掲脚注12参照）33頁」 cites the source of note 12 again.
+            for spec in specs.get(reference.footnote_number, []):
+                source = spec.source
+                if reference.who and reference.who in (source.author, source.publisher, source.citation):
+                    note_specs.append((reference.start, CitationSpec(source, reference.locator)))
+                    break
+        specs[number] = [spec for _start, spec in sorted(note_specs, key=lambda item: item[0])]
+    return specs, created_count
+
+
+def _existing(briefing: Briefing, paper: ParsedPaper) -> ImportResult:
+    first = briefing.releases.filter(number=1).first()
+    if first is None:
+        raise Conflict(f"ブリーフィング「{briefing.slug}」は既に存在しますが公開版がありません。")
+    stored = {
+        entry.section.key: (entry.revision.number, entry.revision.heading, entry.revision.body)
+        for entry in first.entries.select_related("section", "revision")
+    }
+    incoming = {s.key: (s.number, s.heading, s.body(paper.notes)) for s in paper.sections}
+    if stored != incoming:
+        changed = sorted(k for k in stored.keys() | incoming.keys() if stored.get(k) != incoming.get(k))
+        raise Conflict(
+            f"ブリーフィング「{briefing.slug}」は既に異なる内容で取り込まれています（相違する節: {', '.join(changed)}）。"
+            "公開済みの履歴は書き換えられません。別のスラッグを指定するか、編集ワークフローで更新してください。"
+        )
+    return ImportResult(briefing, first, False, len(stored), len(first.footnote_numbers), 0)

@@ -1,0 +1,24 @@
+"""Celery tasks of the briefings app. Tasks take IDs and call services."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="briefings.revision_notify_reviewers_task")
+def revision_notify_reviewers_task(revision_id: int) -> int:
+    """Email the reviewers that a revision awaits review; return how many were sent."""
+    from briefings.services.notifications import notify_reviewers_of_submission
+
+    return notify_reviewers_of_submission(revision_id=revision_id)
+
+
+@shared_task(name="briefings.revision_notify_author_task")
+def revision_notify_author_task(revision_id: int, action: str) -> int:
+    """Email the author of a revision that it was approved, scheduled or rejected."""
+    from briefings.services.notifications import notify_author_of_review
+
+    return notify_author_of_review(revision_id=revision_id, action=action)

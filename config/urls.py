@@ -1,0 +1,18 @@
+"""Root URLs: reader pages, the API and the admin."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "政策ブリーフィング 編集管理"
+admin.site.site_title = "政策ブリーフィング 編集管理"
+admin.site.index_title = "編集・審査"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("briefings.api.urls")),
+    path("", include("briefings.urls")),
+]
+
+handler404 = "briefings.views.page_not_found"
