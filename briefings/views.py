@@ -1,3 +1,94 @@
-def page_not_found(request, exception=None):  # placeholder
-    from django.http import HttpResponseNotFound
-    return HttpResponseNotFound()
+"""Reader pages. Views parse the URL, call one selector and render."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from briefings.models import Briefing, Release
+from briefings.selectors import catalog, history
+from core.dates import format_date_ja, today_tokyo
+from core.errors import NotFound
+
+
+def briefing_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "briefings/briefing_list.html", {"briefings": catalog.briefing_list_published()})
+
+
+def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
+    briefing = _briefing(slug)
+    release = history.release_latest(briefing=briefing)
+    if release is None:
+        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+    return _render_release(request, briefing, release, view="latest")
+
+
+def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
+    briefing = _briefing(slug)
+    try:
+        as_of = dt.date.fromisoformat(day) if len(day) == 10 else None
+    except ValueError:
+        as_of = None
+    if as_of is None:
+        return render(
+            request,
+            "400.html",
+            {"message": f"日付「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。"},
+            status=400,
+        )
+    if as_of > today_tokyo():
+        raise Http404(f"{format_date_ja(as_of)}は未来の日付です。公開済みの版は今日までの日付で参照できます。")
+    release = history.release_as_of_date(briefing=briefing, day=as_of)
+    if release is None:
+        first = history.release_first(briefing=briefing)
+        since = f"最初の版は{format_date_ja(first.published_at.date())}に公開されました。" if first else ""
+        raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
+    return _render_release(request, briefing, release, view="as_of", as_of=as_of)
+
+
+def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    briefing = _briefing(slug)
+    release = history.release_by_number(briefing=briefing, number=number)
+    if release is None:
+        raise Http404(f"「{briefing.title}」の第{number}版はありません。")
+    return _render_release(request, briefing, release, view="release")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = "お探しのページは見つかりませんでした。"
+    if exception is not None and exception.args and isinstance(exception.args[0], str) and exception.args[0]:
+        message = exception.args[0]
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def _briefing(slug: str) -> Briefing:
+    try:
+        return catalog.briefing_get(slug=slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _render_release(
+    request: HttpRequest, briefing: Briefing, release: Release, *, view: str, as_of: dt.date | None = None
+) -> HttpResponse:
+    snapshot = history.snapshot_for_release(release=release)
+    latest = history.release_latest(briefing=briefing)
+    permalink = request.build_absolute_uri(
+        reverse("briefings:release", kwargs={"slug": briefing.slug, "number": release.number})
+    )
+    return render(
+        request,
+        "briefings/release_detail.html",
+        {
+            "briefing": briefing,
+            "release": release,
+            "snapshot": snapshot,
+            "latest": latest,
+            "is_latest": latest is not None and latest.pk == release.pk,
+            "view": view,
+            "as_of": as_of,
+            "permalink": permalink,
+        },
+    )

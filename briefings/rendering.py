@@ -1,0 +1,43 @@
+"""Turn snapshot claims and notes into escaped HTML for reader pages.
+
+All text is escaped; the only markup produced is footnote links, cross-reference
+links and links for ``<https://…>`` URLs.
+"""
+from __future__ import annotations
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from briefings.markup import split_note
+from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
+
+
+def claim_html(claim: SnapshotClaim) -> SafeString:
+    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference."""
+    parts: list[str] = []
+    position = 0
+    for ref in sorted(claim.refs, key=lambda r: r.offset):
+        parts.append(escape(claim.text[position : ref.offset]))
+        parts.append(
+            format_html(
+                '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a></sup>',
+                ref.number,
+            )
+        )
+        position = ref.offset
+    parts.append(escape(claim.text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
+    """Return a note with cross-references and URLs as links."""
+    parts: list[str] = []
+    for kind, value in split_note(note.source_text):
+        if kind == "xref":
+            number = numbers.get(value)
+            parts.append(format_html('<a href="#fn-{0}" class="xref">{0}</a>', number) if number else "?")
+        elif kind == "url":
+            parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
+        else:
+            parts.append(escape(value))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped

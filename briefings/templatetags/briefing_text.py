@@ -1,0 +1,37 @@
+"""Template filters for reader pages: claims and notes as escaped HTML, Japanese dates."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.safestring import SafeString
+
+from briefings import rendering
+from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
+from core.dates import format_date_ja, format_datetime_ja
+
+register = template.Library()
+
+
+@register.filter
+def claim_html(claim: SnapshotClaim) -> SafeString:
+    return rendering.claim_html(claim)
+
+
+@register.filter
+def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
+    return rendering.note_html(note, numbers)
+
+
+@register.filter
+def ja_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_datetime_ja(value).split(" ")[0]
+    return format_date_ja(value)
+
+
+@register.filter
+def ja_datetime(value: dt.datetime | None) -> str:
+    return format_datetime_ja(value) if value else ""
