@@ -21,3 +21,7 @@ __all__ = [
     "revision_transition",
     "revision_write_content",
 ]
+
+from briefings.services.revisions import revision_create_draft, revision_update  # noqa: E402
+
+__all__ += ["revision_create_draft", "revision_update"]

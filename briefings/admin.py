@@ -1,0 +1,223 @@
+"""Admin for editors and reviewers. Configuration only: writes go through services."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from briefings.models import (
+    Briefing,
+    Citation,
+    Claim,
+    Footnote,
+    Release,
+    ReleaseSection,
+    RevisionTransition,
+    Section,
+    SectionRevision,
+)
+from briefings.services import Action, revision_create_draft, revision_transition, revision_update
+from core.errors import ApplicationError
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Briefing)
+class BriefingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "slug", "publication", "author", "created_at")
+    search_fields = ("title", "slug")
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("key", "briefing", "parent", "position")
+    list_filter = ("briefing",)
+    search_fields = ("key",)
+    ordering = ("briefing", "position")
+    actions = ("new_draft_from_published",)
+
+    @admin.action(description="公開版から新しい下書きを作成")
+    def new_draft_from_published(self, request: HttpRequest, queryset: QuerySet[Section]) -> None:
+        for section in queryset:
+            try:
+                draft = revision_create_draft(section=section, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"{section.key}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{section.key}: 下書き（版{draft.pk}）を作成しました。", messages.SUCCESS)
+
+
+class ClaimInline(ReadOnlyInline):
+    model = Claim
+    fields = ("position", "paragraph", "role", "text")
+    readonly_fields = fields
+
+
+class FootnoteInline(ReadOnlyInline):
+    model = Footnote
+    fields = ("position", "key", "text")
+    readonly_fields = fields
+
+
+class TransitionInline(ReadOnlyInline):
+    model = RevisionTransition
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "comment")
+    readonly_fields = fields
+
+
+@admin.register(SectionRevision)
+class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "section", "number", "heading", "status", "information_as_of", "author", "published_at")
+    list_filter = ("status", "section__briefing", "information_as_of")
+    search_fields = ("heading", "body", "section__key")
+    readonly_fields = (
+        "section",
+        "base",
+        "status",
+        "author",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
+        "publish_at",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("section", "base", "status")}),
+        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary")}),
+        (
+            "審査",
+            {"fields": ("author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "publish_at", "published_at")},
+        ),
+        ("記録", {"fields": ("created_at", "updated_at")}),
+    )
+    inlines = (ClaimInline, FootnoteInline, TransitionInline)
+    actions = ("submit", "approve")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SectionRevision]:
+        return super().get_queryset(request).select_related("section__briefing", "author")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # drafts are created from a section ("公開版から新しい下書きを作成")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: SectionRevision | None = None) -> tuple[str, ...]:
+        if obj is not None and not obj.is_editable:
+            return (*self.readonly_fields, "number", "heading", "body", "information_as_of", "change_summary")
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: SectionRevision, form: Any, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        try:
+            revision_update(revision_id=obj.pk, actor=request.user, data=data)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    @admin.action(description="審査に提出")
+    def submit(self, request: HttpRequest, queryset: QuerySet[SectionRevision]) -> None:
+        self._transition(request, queryset, Action.SUBMIT)
+
+    @admin.action(description="承認して今すぐ公開")
+    def approve(self, request: HttpRequest, queryset: QuerySet[SectionRevision]) -> None:
+        self._transition(request, queryset, Action.APPROVE)
+
+    def _transition(self, request: HttpRequest, queryset: QuerySet[SectionRevision], action: str) -> None:
+        for revision in queryset:
+            try:
+                revision_transition(revision_id=revision.pk, action=action, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"版{revision.pk}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"版{revision.pk}: {Action(action).label}しました。", messages.SUCCESS)
+
+
+class ReleaseSectionInline(ReadOnlyInline):
+    model = ReleaseSection
+    fields = ("position", "section", "revision")
+    readonly_fields = fields
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("briefing", "number", "kind", "published_at", "information_as_of", "published_by")
+    list_filter = ("briefing", "kind")
+    readonly_fields = (
+        "briefing",
+        "number",
+        "kind",
+        "published_at",
+        "information_as_of",
+        "summary",
+        "published_by",
+        "footnote_numbers",
+        "created_at",
+    )
+    inlines = (ReleaseSectionInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Footnote)
+class FootnoteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("key", "revision", "text")
+    search_fields = ("key", "text")
+    list_filter = ("revision__section__briefing",)
+    readonly_fields = ("revision", "key", "position", "text")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Footnote]:
+        return super().get_queryset(request).select_related("revision__section")
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("footnote", "source", "locator")
+    search_fields = ("source__citation", "footnote__key")
+    autocomplete_fields = ("source",)
+    readonly_fields = ("footnote",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
+        return super().get_queryset(request).select_related("footnote__revision__section", "source")
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "revision", "position", "text")
+    search_fields = ("text",)
+    readonly_fields = ("revision", "position", "paragraph", "role", "text")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return super().get_queryset(request).select_related("revision__section")
+
+
+@admin.register(RevisionTransition)
+class RevisionTransitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("created_at", "revision", "action", "from_status", "to_status", "actor")
+    list_filter = ("action", "to_status")
+    readonly_fields = ("revision", "action", "from_status", "to_status", "actor", "comment", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

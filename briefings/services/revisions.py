@@ -1,0 +1,91 @@
+"""Create and edit draft revisions of a section."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from briefings.markup import parse_revision
+from briefings.models import Citation, RevisionStatus, Section, SectionRevision
+from briefings.services.content import CitationSpec, RevisionNotEditable, revision_write_content
+from briefings.services.workflow import WorkflowPermissionDenied, is_editor
+from core.dates import today_tokyo
+
+if TYPE_CHECKING:
+    from briefings.services.workflow import User
+
+EDITABLE_FIELDS = ("number", "heading", "body", "information_as_of", "change_summary")
+
+
+def revision_create_draft(
+    *,
+    section: Section,
+    actor: User,
+    heading: str | None = None,
+    body: str | None = None,
+    number: str | None = None,
+    information_as_of: dt.date | None = None,
+    change_summary: str = "",
+) -> SectionRevision:
+    """Create a draft of ``section`` based on its published revision.
+
+    Without a body the draft is a copy of the published revision, citations
+    included. Raises ``WorkflowPermissionDenied`` unless ``actor`` is an editor,
+    ``BodyValidationError`` for a body not in the editing format.
+    """
+    if not is_editor(actor):
+        raise WorkflowPermissionDenied("下書きを作成できるのは編集者（editors）のみです。")
+    with transaction.atomic(durable=True):
+        base = SectionRevision.objects.filter(section=section, status=RevisionStatus.PUBLISHED).first()
+        revision = SectionRevision(
+            section=section,
+            base=base,
+            number=number if number is not None else (base.number if base else ""),
+            heading=heading if heading is not None else (base.heading if base else ""),
+            body=body if body is not None else (base.body if base else ""),
+            information_as_of=information_as_of or (base.information_as_of if base else today_tokyo()),
+            change_summary=change_summary,
+            author=actor,
+        )
+        parsed = parse_revision(heading=revision.heading, body=revision.body)
+        revision.save()
+        revision_write_content(revision=revision, parsed=parsed, citations=_carried_citations(base))
+    return revision
+
+
+def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> SectionRevision:
+    """Change fields of a draft; claims and footnotes are re-derived from the body.
+
+    Citations of footnotes whose key survives are kept. Raises
+    ``RevisionNotEditable`` (409) unless the revision is a draft,
+    ``WorkflowPermissionDenied`` unless ``actor`` is an editor and
+    ``BodyValidationError`` (400) for a malformed body; nothing is saved then.
+    """
+    if not is_editor(actor):
+        raise WorkflowPermissionDenied("下書きを編集できるのは編集者（editors）のみです。")
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic(durable=True):
+        revision = SectionRevision.objects.select_for_update().get(pk=revision_id)
+        if not revision.is_editable:
+            raise RevisionNotEditable(
+                f"版{revision.pk}は「{revision.get_status_display()}」のため編集できません。新しい下書きを作成してください。"
+            )
+        for name, value in data.items():
+            setattr(revision, name, value)
+        parsed = parse_revision(heading=revision.heading, body=revision.body)
+        kept = _carried_citations(revision)
+        revision.save(update_fields=[*data.keys(), "updated_at"])
+        revision_write_content(revision=revision, parsed=parsed, citations=kept)
+    return revision
+
+
+def _carried_citations(revision: SectionRevision | None) -> dict[str, list[CitationSpec]]:
+    if revision is None:
+        return {}
+    carried: dict[str, list[CitationSpec]] = {}
+    for citation in Citation.objects.filter(footnote__revision=revision).select_related("source", "footnote"):
+        carried.setdefault(citation.footnote.key, []).append(CitationSpec(citation.source, citation.locator))
+    return carried

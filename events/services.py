@@ -1,0 +1,1 @@
+"""Placeholder module of the events app skeleton; filled by the events issue."""

@@ -1,0 +1,36 @@
+"""Admin of sources: searchable, edited through ``sources.services``."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from sources.models import Source
+from sources.services import source_update
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("citation", "kind", "issued_text", "url_domain", "accessed_on")
+    list_filter = ("kind", "url_domain", "issued_precision")
+    search_fields = ("citation", "title", "author", "publisher", "container", "url")
+    readonly_fields = ("fingerprint", "url_domain", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("kind", "citation")}),
+        ("書誌", {"fields": ("author", "title", "container", "volume", "publisher", "pages")}),
+        ("日付", {"fields": ("issued_text", "issued_on", "issued_until", "issued_precision", "accessed_on")}),
+        ("URL", {"fields": ("url", "url_domain")}),
+        ("記録", {"fields": ("fingerprint", "created_at", "updated_at")}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # sources are ingested from notes and the API
+
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            source_update(source=Source.objects.get(pk=obj.pk), data=data)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
