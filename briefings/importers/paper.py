@@ -191,8 +191,10 @@ class _Reader:
         if starts_note or continues_note:
             if self.mode == "body":
                 self.mode = "notes"
-        else:
+        elif self.mode == "notes":
+            # The next page's body: a paragraph cut by the page break goes on.
             self._enter_body()
+        else:
             self._close_paragraph()
 
     def _notes_block_follows(self, index: int) -> bool:

@@ -1,1 +1,0 @@
-"""Placeholder module of the events app skeleton; filled by the events issue."""

@@ -1,0 +1,38 @@
+"""Shared fixtures: the seed paper, an imported briefing, users in their groups."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from briefings.models import Briefing
+from briefings.services import briefing_import_paper
+
+SEEDS = Path(__file__).resolve().parent.parent / "demo" / "seeds"
+PAPER = SEEDS / "paper_2025-02.txt"
+SLUG = "world-2025"
+
+
+@pytest.fixture(scope="session")
+def paper_text() -> str:
+    return PAPER.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def briefing(db: None, paper_text: str) -> Briefing:
+    return briefing_import_paper(text=paper_text, slug=SLUG, title="2025年の国際情勢の概観と展望").briefing
+
+
+@pytest.fixture
+def editor(django_user_model):  # type: ignore[no-untyped-def]
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="editors"))
+    return user
+
+
+@pytest.fixture
+def reviewer(django_user_model):  # type: ignore[no-untyped-def]
+    user = django_user_model.objects.create_user("reviewer", "reviewer@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="reviewers"))
+    return user
