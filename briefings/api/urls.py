@@ -1,10 +1,15 @@
 """API URLs of the briefings app (mounted under /api/)."""
 from django.urls import path
 
-from briefings.api import views
+from briefings.api import views, workflow
 
 urlpatterns = [
     path("briefings/", views.BriefingListApi.as_view(), name="api-briefing-list"),
     path("briefings/<slug:slug>/", views.BriefingDetailApi.as_view(), name="api-briefing-detail"),
     path("briefings/<slug:slug>/snapshot/", views.SnapshotApi.as_view(), name="api-briefing-snapshot"),
+    path("sections/<str:key_or_id>/revisions/", workflow.SectionDraftCreateApi.as_view(), name="api-section-draft"),
+    path("revisions/<int:revision_id>/", workflow.RevisionDetailApi.as_view(), name="api-revision-detail"),
+    path("revisions/<int:revision_id>/submit/", workflow.RevisionSubmitApi.as_view(), name="api-revision-submit"),
+    path("revisions/<int:revision_id>/approve/", workflow.RevisionApproveApi.as_view(), name="api-revision-approve"),
+    path("revisions/<int:revision_id>/reject/", workflow.RevisionRejectApi.as_view(), name="api-revision-reject"),
 ]

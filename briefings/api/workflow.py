@@ -1,0 +1,155 @@
+"""Write API of the editorial workflow: drafts, edits, submit, approve, reject."""
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from briefings.models import Section, SectionRevision
+from briefings.services import Action, revision_create_draft, revision_transition, revision_update
+from core.errors import ApplicationError, NotFound
+
+ERROR = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
+    description="error with a message",
+)
+
+
+class RevisionOutputSerializer(serializers.ModelSerializer[SectionRevision]):
+    section = serializers.CharField(source="section.key")
+    briefing = serializers.CharField(source="section.briefing.slug")
+
+    class Meta:
+        model = SectionRevision
+        fields = (
+            "id", "briefing", "section", "base", "status", "number", "heading", "body", "information_as_of",
+            "change_summary", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
+            "publish_at", "published_at", "created_at",
+        )
+
+
+class DraftInputSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    heading = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    body = serializers.CharField(required=False, allow_blank=True)
+    information_as_of = serializers.DateField(required=False)
+    change_summary = serializers.CharField(required=False, allow_blank=True)
+
+
+class ApproveInputSerializer(serializers.Serializer[Any]):
+    publish_at = serializers.DateTimeField(required=False, help_text="ISO datetime; future = scheduled")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectInputSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(allow_blank=False, help_text="required: why the revision goes back")
+
+
+class SubmitInputSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _section(key_or_id: str, briefing: str | None) -> Section:
+    sections = Section.objects.select_related("briefing")
+    if key_or_id.isdigit():
+        sections = sections.filter(pk=int(key_or_id))
+    else:
+        sections = sections.filter(key=key_or_id)
+    if briefing:
+        sections = sections.filter(briefing__slug=briefing)
+    found = list(sections[:2])
+    if not found:
+        raise NotFound(f"節「{key_or_id}」は存在しません。")
+    if len(found) > 1:
+        raise ApplicationError(f"節キー「{key_or_id}」は複数のブリーフィングにあります。?briefing=<slug> で指定してください。")
+    return found[0]
+
+
+def _revision_out(revision_id: int) -> dict[str, Any]:
+    revision = SectionRevision.objects.select_related("section__briefing").get(pk=revision_id)
+    return RevisionOutputSerializer(revision).data  # type: ignore[return-value]
+
+
+class SectionDraftCreateApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(request=DraftInputSerializer, responses={201: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    def post(self, request: Request, key_or_id: str) -> Response:
+        data = DraftInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        section = _section(key_or_id, request.query_params.get("briefing"))
+        draft = revision_create_draft(section=section, actor=request.user, **data.validated_data)
+        return Response(_revision_out(draft.pk), status=status.HTTP_201_CREATED)
+
+
+class RevisionDetailApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses={200: RevisionOutputSerializer, 404: ERROR})
+    def get(self, request: Request, revision_id: int) -> Response:
+        if not SectionRevision.objects.filter(pk=revision_id).exists():
+            raise NotFound(f"版{revision_id}は存在しません。")
+        return Response(_revision_out(revision_id))
+
+    @extend_schema(request=DraftInputSerializer, responses={200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    def patch(self, request: Request, revision_id: int) -> Response:
+        data = DraftInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        if not SectionRevision.objects.filter(pk=revision_id).exists():
+            raise NotFound(f"版{revision_id}は存在しません。")
+        revision_update(revision_id=revision_id, actor=request.user, data=dict(data.validated_data))
+        return Response(_revision_out(revision_id))
+
+
+class _TransitionApi(APIView):
+    permission_classes = (IsAuthenticated,)
+    action_name: str = ""
+    input_serializer: type[serializers.Serializer[Any]] = SubmitInputSerializer
+
+    def post(self, request: Request, revision_id: int) -> Response:
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = self.action_name
+        publish_at = data.validated_data.get("publish_at")
+        if action == Action.APPROVE and publish_at is not None:
+            action = Action.SCHEDULE
+        revision_transition(
+            revision_id=revision_id,
+            action=action,
+            actor=request.user,
+            comment=data.validated_data.get("comment", ""),
+            publish_at=publish_at,
+        )
+        return Response(_revision_out(revision_id))
+
+
+class RevisionSubmitApi(_TransitionApi):
+    action_name = Action.SUBMIT
+    input_serializer = SubmitInputSerializer
+
+    @extend_schema(request=SubmitInputSerializer, responses={200: RevisionOutputSerializer, 403: ERROR, 404: ERROR, 409: ERROR})
+    def post(self, request: Request, revision_id: int) -> Response:
+        return super().post(request, revision_id)
+
+
+class RevisionApproveApi(_TransitionApi):
+    action_name = Action.APPROVE
+    input_serializer = ApproveInputSerializer
+
+    @extend_schema(request=ApproveInputSerializer, responses={200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    def post(self, request: Request, revision_id: int) -> Response:
+        return super().post(request, revision_id)
+
+
+class RevisionRejectApi(_TransitionApi):
+    action_name = Action.REJECT
+    input_serializer = RejectInputSerializer
+
+    @extend_schema(request=RejectInputSerializer, responses={200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    def post(self, request: Request, revision_id: int) -> Response:
+        return super().post(request, revision_id)

@@ -1,0 +1,130 @@
+"""The workflow table: every (state, action) pair, roles, own-revision rule, stale base."""
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from briefings.models import Release, RevisionStatus, RevisionTransition, Section, SectionRevision
+from briefings.services import (
+    Action,
+    InvalidTransition,
+    StaleBase,
+    revision_create_draft,
+    revision_transition,
+    revision_update,
+)
+from briefings.services.workflow import TRANSITIONS, WorkflowPermissionDenied
+
+S = RevisionStatus
+PERSON_ACTIONS = [Action.SUBMIT, Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.REOPEN]
+
+
+def _draft(section, editor):
+    draft = revision_create_draft(section=section, actor=editor)
+    return revision_update(revision_id=draft.pk, actor=editor, data={"body": draft.body.replace("。", "。追記。", 1)})
+
+
+def _in_state(state, *, briefing, editor, reviewer):
+    section = Section.objects.get(briefing=briefing, key="ch4-1")
+    if state == S.PUBLISHED:
+        return SectionRevision.objects.get(section=section, status=S.PUBLISHED)
+    draft = _draft(section, editor)
+    if state == S.DRAFT:
+        return draft
+    revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor)
+    if state == S.SUBMITTED:
+        return SectionRevision.objects.get(pk=draft.pk)
+    if state == S.REJECTED:
+        return revision_transition(revision_id=draft.pk, action=Action.REJECT, actor=reviewer, comment="出典を追加")
+    if state == S.SCHEDULED:
+        return revision_transition(revision_id=draft.pk, action=Action.SCHEDULE, actor=reviewer,
+                                   publish_at=timezone.now() + dt.timedelta(days=1))
+    old = SectionRevision.objects.get(section=section, status=S.PUBLISHED)
+    revision_transition(revision_id=draft.pk, action=Action.APPROVE, actor=reviewer)
+    return SectionRevision.objects.get(pk=old.pk)  # superseded
+
+
+@pytest.mark.parametrize("state", list(S))
+@pytest.mark.parametrize("action", PERSON_ACTIONS)
+def test_every_state_and_action_pair_follows_the_table(briefing, editor, reviewer, state, action):
+    # given
+    revision = _in_state(state, briefing=briefing, editor=editor, reviewer=reviewer)
+    assert revision.status == state
+    actor = editor if action in (Action.SUBMIT, Action.REOPEN) else reviewer
+    expected = TRANSITIONS.get((state, action))
+    kwargs = {"comment": "理由"} if action == Action.REJECT else {}
+    if action == Action.SCHEDULE:
+        kwargs["publish_at"] = timezone.now() + dt.timedelta(days=2)
+    # when / then
+    if expected is None:
+        with pytest.raises(InvalidTransition) as error:
+            revision_transition(revision_id=revision.pk, action=action, actor=actor, **kwargs)
+        assert "できません" in error.value.message
+        assert SectionRevision.objects.get(pk=revision.pk).status == state
+    else:
+        result = revision_transition(revision_id=revision.pk, action=action, actor=actor, **kwargs)
+        assert result.status == expected
+        last = RevisionTransition.objects.filter(revision=revision).last()
+        assert (last.from_status, last.to_status, last.actor) == (state, expected, actor)
+
+
+@pytest.mark.parametrize(("action", "role"), [(Action.SUBMIT, "reviewer"), (Action.APPROVE, "editor"), (Action.REJECT, "editor")])
+def test_actions_need_their_role(briefing, editor, reviewer, action, role):
+    revision = _in_state(S.DRAFT if action == Action.SUBMIT else S.SUBMITTED, briefing=briefing, editor=editor,
+                         reviewer=reviewer)
+    actor = reviewer if role == "reviewer" else editor
+    with pytest.raises(WorkflowPermissionDenied):
+        revision_transition(revision_id=revision.pk, action=action, actor=actor, comment="x")
+
+
+def test_nobody_approves_their_own_revision_not_even_a_superuser(briefing, django_user_model):
+    # given: a superuser who is editor and reviewer writes and submits a draft
+    boss = django_user_model.objects.create_superuser("boss", "boss@example.org", "pw")
+    boss.groups.add(*Group.objects.all())
+    draft = _draft(Section.objects.get(briefing=briefing, key="ch4-1"), boss)
+    revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=boss)
+    # when / then
+    with pytest.raises(WorkflowPermissionDenied, match="自分が作成した版"):
+        revision_transition(revision_id=draft.pk, action=Action.APPROVE, actor=boss)
+
+
+def test_a_rejection_needs_a_comment(briefing, editor, reviewer):
+    revision = _in_state(S.SUBMITTED, briefing=briefing, editor=editor, reviewer=reviewer)
+    with pytest.raises(Exception, match="コメントが必要"):
+        revision_transition(revision_id=revision.pk, action=Action.REJECT, actor=reviewer, comment=" ")
+
+
+def test_approving_a_draft_on_a_stale_base_is_refused_and_changes_nothing(briefing, editor, reviewer, django_user_model):
+    # given: two drafts based on the same published revision
+    section = Section.objects.get(briefing=briefing, key="ch4-1")
+    first, second = _draft(section, editor), _draft(section, editor)
+    for draft in (first, second):
+        revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor)
+    revision_transition(revision_id=first.pk, action=Action.APPROVE, actor=reviewer)
+    # when
+    with pytest.raises(StaleBase) as error:
+        revision_transition(revision_id=second.pk, action=Action.APPROVE, actor=reviewer)
+    # then
+    assert f"版{second.base_id}を基にしていますが、節は現在版{first.pk}です" in error.value.message
+    assert SectionRevision.objects.get(pk=second.pk).status == S.SUBMITTED
+    assert Release.objects.filter(briefing=briefing).count() == 2
+
+
+def test_approval_publishes_a_new_release_with_the_new_text(briefing, editor, reviewer):
+    revision = _in_state(S.SUBMITTED, briefing=briefing, editor=editor, reviewer=reviewer)
+    revision_transition(revision_id=revision.pk, action=Action.APPROVE, actor=reviewer)
+    release = Release.objects.get(briefing=briefing, number=2)
+    assert release.entries.get(section__key="ch4-1").revision_id == revision.pk
+    assert release.published_by == reviewer and len(release.footnote_numbers) == 96
+
+
+def test_notifications_are_sent_after_commit_only(briefing, editor, reviewer, django_capture_on_commit_callbacks):
+    draft = _draft(Section.objects.get(briefing=briefing, key="ch4-1"), editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor)
+    assert [m.to for m in mail.outbox] == [["reviewer@example.org"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        revision_transition(revision_id=draft.pk, action=Action.REJECT, actor=reviewer, comment="出典不足")
+    assert mail.outbox[-1].to == ["editor@example.org"] and "出典不足" in mail.outbox[-1].body
