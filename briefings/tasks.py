@@ -22,3 +22,13 @@ def revision_notify_author_task(revision_id: int, action: str) -> int:
     from briefings.services.notifications import notify_author_of_review
 
     return notify_author_of_review(revision_id=revision_id, action=action)
+
+
+@shared_task(name="briefings.revision_publish_due_task", acks_late=True)
+def revision_publish_due_task() -> list[int]:
+    """Publish scheduled revisions that are due (idempotent, so acks_late is safe)."""
+    from briefings.services.scheduling import revision_publish_due
+
+    published = revision_publish_due()
+    logger.info("revision_publish_due_task published %d revision(s): %s", len(published), published)
+    return published

@@ -147,8 +147,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "publish-due-revisions": {
+        "task": "briefings.revision_publish_due_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+}
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env_str(
