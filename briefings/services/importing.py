@@ -12,6 +12,7 @@ from briefings.markup import BodyValidationError, ParsedRevision, parse_revision
 from briefings.models import Briefing, Release, ReleaseKind, Section, SectionRevision
 from briefings.services.content import CitationSpec, revision_write_content
 from briefings.services.publishing import release_publish
+from briefings.services.workflow import person
 from core.dates import DateParseError, start_of_day_tokyo
 from core.errors import ApplicationError, Conflict
 from sources.parsing import NoteCitations, extract_citations
@@ -85,7 +86,7 @@ def briefing_import_paper(
                 body=paper_section.body(paper.notes),
                 information_as_of=cutoff,
                 change_summary="原論文からの取込み",
-                author=actor if actor is not None and actor.is_authenticated else None,
+                author=person(actor),
             )
             revision.section = sections[paper_section.key]
             revision_write_content(

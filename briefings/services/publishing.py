@@ -70,7 +70,7 @@ def release_publish(
     point at a footnote missing from the new release, or when two sections
     define the same footnote key; ``InvalidTransition`` from the workflow.
     """
-    from briefings.services.workflow import Action, apply_transition, lock_revision
+    from briefings.services.workflow import Action, apply_transition, lock_revision, person
 
     if not revisions:
         raise PublishConflict("公開する版がありません。")
@@ -119,7 +119,7 @@ def release_publish(
         published_at=now,
         information_as_of=information_as_of,
         summary=summary,
-        published_by=actor if actor is not None and actor.is_authenticated else None,
+        published_by=person(actor),
         footnote_numbers=numbering,
     )
     ReleaseSection.objects.bulk_create(

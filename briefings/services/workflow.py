@@ -92,6 +92,22 @@ def is_reviewer(user: User | None) -> bool:
     )
 
 
+def person(actor: User | None) -> User | None:
+    """Return ``actor`` when it is a signed-in user, else ``None`` (system or anonymous)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def target_status(*, revision: SectionRevision, action: str) -> str:
+    """Return where ``action`` takes ``revision``; raise ``InvalidTransition`` if nowhere."""
+    to_status = TRANSITIONS.get((revision.status, action))
+    if to_status is None:
+        raise InvalidTransition(
+            f"「{revision.get_status_display()}」の版に「{Action(action).label}」はできません。",
+            extra={"status": revision.status, "action": action},
+        )
+    return to_status
+
+
 def check_permission(*, revision: SectionRevision, action: str, actor: User | None) -> None:
     """Raise ``WorkflowPermissionDenied`` unless ``actor`` may do ``action`` on ``revision``."""
     if action in SYSTEM_ACTIONS:
@@ -125,12 +141,7 @@ def apply_transition(
     assignment of ``status`` in the code base. Raises ``InvalidTransition``.
     """
     from_status = revision.status
-    to_status = TRANSITIONS.get((from_status, action))
-    if to_status is None:
-        raise InvalidTransition(
-            f"「{revision.get_status_display()}」の版に「{Action(action).label}」はできません。",
-            extra={"status": from_status, "action": action},
-        )
+    to_status = target_status(revision=revision, action=action)
     revision.status = to_status
     changed = ["status", "updated_at"]
     for name, value in (fields or {}).items():
@@ -142,7 +153,7 @@ def apply_transition(
         action=action,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person(actor),
         comment=comment,
     )
     return revision
@@ -174,8 +185,7 @@ def revision_transition(
     """
     with transaction.atomic(durable=True):
         revision = lock_revision(revision_id)
-        if (revision.status, action) not in TRANSITIONS:
-            apply_transition(revision=revision, action=action, actor=actor)  # raises
+        target_status(revision=revision, action=action)
         check_permission(revision=revision, action=action, actor=actor)
         if action == Action.SUBMIT:
             apply_transition(revision=revision, action=action, actor=actor, comment=comment,
