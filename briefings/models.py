@@ -83,6 +83,11 @@ class RevisionStatus(models.TextChoices):
 PUBLISHED_STATUSES = (RevisionStatus.PUBLISHED, RevisionStatus.SUPERSEDED)
 
 
+class ReleaseKind(models.TextChoices):
+    UPDATE = "update", "更新"
+    CORRECTION = "correction", "訂正"
+
+
 class SectionRevision(TimeStampedModel):
     """The content of one section at one time. Immutable once it leaves draft."""
 
@@ -104,6 +109,13 @@ class SectionRevision(TimeStampedModel):
     body = models.TextField("本文（編集形式）", blank=True)
     information_as_of = models.DateField("情報の基準日")
     change_summary = models.TextField("変更の概要", blank=True)
+    release_kind = models.CharField(
+        "公開の種別",
+        max_length=16,
+        choices=ReleaseKind.choices,
+        default=ReleaseKind.UPDATE,
+        help_text="訂正（誤字・リンク切れ等）は情報の基準日を変えずに公開されます。",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -251,11 +263,6 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.locator}".strip()
-
-
-class ReleaseKind(models.TextChoices):
-    UPDATE = "update", "更新"
-    CORRECTION = "correction", "訂正"
 
 
 class Release(models.Model):

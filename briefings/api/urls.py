@@ -12,4 +12,9 @@ urlpatterns = [
     path("revisions/<int:revision_id>/submit/", workflow.RevisionSubmitApi.as_view(), name="api-revision-submit"),
     path("revisions/<int:revision_id>/approve/", workflow.RevisionApproveApi.as_view(), name="api-revision-approve"),
     path("revisions/<int:revision_id>/reject/", workflow.RevisionRejectApi.as_view(), name="api-revision-reject"),
+    path("revisions/<int:revision_id>/reopen/", workflow.RevisionReopenApi.as_view(), name="api-revision-reopen"),
+    path("revisions/<int:revision_id>/rebase/", workflow.RevisionRebaseApi.as_view(), name="api-revision-rebase"),
+    path(
+        "revisions/<int:revision_id>/unschedule/", workflow.RevisionUnscheduleApi.as_view(), name="api-revision-unschedule"
+    ),
 ]

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from briefings.models import Section, SectionRevision
+from briefings.models import ReleaseKind, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
 from core.errors import ApplicationError, NotFound
 
@@ -28,7 +28,7 @@ class RevisionOutputSerializer(serializers.ModelSerializer[SectionRevision]):
         model = SectionRevision
         fields = (
             "id", "briefing", "section", "base", "status", "number", "heading", "body", "information_as_of",
-            "change_summary", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
+            "change_summary", "release_kind", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
             "publish_at", "published_at", "created_at",
         )
 
@@ -39,6 +39,7 @@ class DraftInputSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(required=False, allow_blank=True)
     information_as_of = serializers.DateField(required=False)
     change_summary = serializers.CharField(required=False, allow_blank=True)
+    release_kind = serializers.ChoiceField(choices=ReleaseKind.choices, required=False)
 
 
 class ApproveInputSerializer(serializers.Serializer[Any]):
@@ -128,28 +129,44 @@ class _TransitionApi(APIView):
         return Response(_revision_out(revision_id))
 
 
+TRANSITION_RESPONSES = {200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+
+
+@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
 class RevisionSubmitApi(_TransitionApi):
     action_name = Action.SUBMIT
-    input_serializer = SubmitInputSerializer
-
-    @extend_schema(request=SubmitInputSerializer, responses={200: RevisionOutputSerializer, 403: ERROR, 404: ERROR, 409: ERROR})
-    def post(self, request: Request, revision_id: int) -> Response:
-        return super().post(request, revision_id)
 
 
+@extend_schema_view(post=extend_schema(request=ApproveInputSerializer, responses=TRANSITION_RESPONSES))
 class RevisionApproveApi(_TransitionApi):
+    """Approve: publish now, or schedule with a future ``publish_at``."""
+
     action_name = Action.APPROVE
     input_serializer = ApproveInputSerializer
 
-    @extend_schema(request=ApproveInputSerializer, responses={200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
-    def post(self, request: Request, revision_id: int) -> Response:
-        return super().post(request, revision_id)
 
-
+@extend_schema_view(post=extend_schema(request=RejectInputSerializer, responses=TRANSITION_RESPONSES))
 class RevisionRejectApi(_TransitionApi):
     action_name = Action.REJECT
     input_serializer = RejectInputSerializer
 
-    @extend_schema(request=RejectInputSerializer, responses={200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
-    def post(self, request: Request, revision_id: int) -> Response:
-        return super().post(request, revision_id)
+
+@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
+class RevisionReopenApi(_TransitionApi):
+    """Reopen a rejected revision as a draft."""
+
+    action_name = Action.REOPEN
+
+
+@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
+class RevisionRebaseApi(_TransitionApi):
+    """Base a stale draft on the section's current published revision, keeping its text."""
+
+    action_name = Action.REBASE
+
+
+@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
+class RevisionUnscheduleApi(_TransitionApi):
+    """Cancel a scheduled publication; the revision goes back to the review queue."""
+
+    action_name = Action.UNSCHEDULE

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from briefings.markup import parse_revision
-from briefings.models import Citation, RevisionStatus, Section, SectionRevision
+from briefings.models import Citation, ReleaseKind, RevisionStatus, Section, SectionRevision
 from briefings.services.content import CitationSpec, RevisionNotEditable, revision_write_content
 from briefings.services.workflow import WorkflowPermissionDenied, is_editor
 from core.dates import today_tokyo
@@ -15,7 +15,7 @@ from core.dates import today_tokyo
 if TYPE_CHECKING:
     from briefings.services.workflow import User
 
-EDITABLE_FIELDS = ("number", "heading", "body", "information_as_of", "change_summary")
+EDITABLE_FIELDS = ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")
 
 
 def revision_create_draft(
@@ -27,6 +27,7 @@ def revision_create_draft(
     number: str | None = None,
     information_as_of: dt.date | None = None,
     change_summary: str = "",
+    release_kind: str = ReleaseKind.UPDATE,
 ) -> SectionRevision:
     """Create a draft of ``section`` based on its published revision.
 
@@ -46,6 +47,7 @@ def revision_create_draft(
             body=body if body is not None else (base.body if base else ""),
             information_as_of=information_as_of or (base.information_as_of if base else today_tokyo()),
             change_summary=change_summary,
+            release_kind=release_kind,
             author=actor,
         )
         parsed = parse_revision(heading=revision.heading, body=revision.body)

@@ -35,10 +35,12 @@ REVIEWERS_GROUP = "reviewers"
 
 class Action(models.TextChoices):
     SUBMIT = "submit", "提出"
+    REBASE = "rebase", "最新の公開版に合わせる"
     APPROVE = "approve", "承認して公開"
     SCHEDULE = "schedule", "承認して公開予約"
     REJECT = "reject", "差戻し"
     REOPEN = "reopen", "下書きに戻す"
+    UNSCHEDULE = "unschedule", "公開予約の取消し"
     PUBLISH = "publish", "予約公開"
     SUPERSEDE = "supersede", "新版により置換"
     IMPORT = "import", "取込み公開"
@@ -47,19 +49,21 @@ class Action(models.TextChoices):
 S = RevisionStatus
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.DRAFT, Action.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, Action.REBASE): S.DRAFT,
     (S.SUBMITTED, Action.APPROVE): S.PUBLISHED,
     (S.SUBMITTED, Action.SCHEDULE): S.SCHEDULED,
     (S.SUBMITTED, Action.REJECT): S.REJECTED,
     (S.REJECTED, Action.REOPEN): S.DRAFT,
     (S.SCHEDULED, Action.PUBLISH): S.PUBLISHED,
+    (S.SCHEDULED, Action.UNSCHEDULE): S.SUBMITTED,
     (S.PUBLISHED, Action.SUPERSEDE): S.SUPERSEDED,
     (S.DRAFT, Action.IMPORT): S.PUBLISHED,
 }
 
 # Actions no person triggers directly: they happen as part of another move.
 SYSTEM_ACTIONS = {Action.SUPERSEDE, Action.PUBLISH, Action.IMPORT}
-EDITOR_ACTIONS = {Action.SUBMIT, Action.REOPEN}
-REVIEWER_ACTIONS = {Action.APPROVE, Action.SCHEDULE, Action.REJECT}
+EDITOR_ACTIONS = {Action.SUBMIT, Action.REOPEN, Action.REBASE}
+REVIEWER_ACTIONS = {Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.UNSCHEDULE}
 
 
 class InvalidTransition(Conflict):
@@ -116,7 +120,7 @@ def check_permission(*, revision: SectionRevision, action: str, actor: User | No
         raise WorkflowPermissionDenied("この操作はシステムまたは審査者のみが行えます。")
     if action in EDITOR_ACTIONS:
         if not is_editor(actor):
-            raise WorkflowPermissionDenied("下書きの提出・再開は編集者（editors）のみが行えます。")
+            raise WorkflowPermissionDenied("下書きの提出・再開・リベースは編集者（editors）のみが行えます。")
         return
     if action in REVIEWER_ACTIONS:
         if not is_reviewer(actor):
@@ -178,7 +182,10 @@ def revision_transition(
 ) -> SectionRevision:
     """Perform a workflow ``action`` on a revision for ``actor``.
 
-    Approving publishes now, or schedules when ``publish_at`` is in the future.
+    Approving publishes now, or schedules when ``publish_at`` is in the future;
+    the release is of the revision's ``release_kind`` (a correction keeps the
+    briefing's information cutoff). Rebasing moves a draft's base to the
+    section's current published revision, keeping the editor's text.
     Raises ``InvalidTransition`` (409), ``WorkflowPermissionDenied`` (403),
     ``StaleBase`` (409, the section was published again since the draft was
     based) and ``ApplicationError`` (400) for a missing rejection comment.
@@ -204,13 +211,20 @@ def revision_transition(
             )
         elif action == Action.REOPEN:
             apply_transition(revision=revision, action=action, actor=actor, comment=comment)
+        elif action == Action.REBASE:
+            _rebase(revision=revision, actor=actor, comment=comment)
+        elif action == Action.UNSCHEDULE:
+            apply_transition(revision=revision, action=action, actor=actor, comment=comment,
+                             fields={"publish_at": None})
         elif action in {Action.APPROVE, Action.SCHEDULE}:
             _approve(revision=revision, actor=actor, comment=comment, publish_at=publish_at)
         elif action == Action.PUBLISH:
-            from briefings.services.publishing import release_publish
+            from briefings.services.publishing import lock_briefing, release_publish
 
+            lock_briefing(revision.section.briefing_id)
+            _check_base(revision)
             release_publish(briefing_id=revision.section.briefing_id, revisions=[revision], actor=actor,
-                            action=Action.PUBLISH)
+                            action=Action.PUBLISH, kind=revision.release_kind)
         else:
             raise InvalidTransition(f"「{action}」は直接実行できません。")
         revision.refresh_from_db()
@@ -221,16 +235,19 @@ def revision_transition(
 def _approve(
     *, revision: SectionRevision, actor: User | None, comment: str, publish_at: dt.datetime | None
 ) -> None:
-    from briefings.services.publishing import current_published_revision_id, lock_briefing, release_publish
+    from briefings.services.publishing import lock_briefing, release_publish
 
     lock_briefing(revision.section.briefing_id)
-    current = current_published_revision_id(section_id=revision.section_id)
-    if current != revision.base_id:
-        base = f"版{revision.base_id}" if revision.base_id else "新規"
-        now_at = f"版{current}" if current else "未公開"
-        raise StaleBase(
-            f"この下書きは{base}を基にしていますが、節は現在{now_at}です。下書きを更新（リベース）してください。",
-            extra={"base": revision.base_id, "current": current},
+    _check_base(revision)
+    scheduled = (
+        SectionRevision.objects.filter(section_id=revision.section_id, status=RevisionStatus.SCHEDULED)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if scheduled is not None:
+        raise Conflict(
+            f"この節には公開予約中の版{scheduled}があります。その予約を取り消すか、公開後にリベースしてください。",
+            extra={"scheduled": scheduled},
         )
     reviewed = {"reviewed_by": actor, "reviewed_at": timezone.now()}
     if publish_at is not None and publish_at > timezone.now():
@@ -243,8 +260,37 @@ def _approve(
     revision.reviewed_at = reviewed["reviewed_at"]  # type: ignore[assignment]
     release_publish(
         briefing_id=revision.section.briefing_id, revisions=[revision], actor=actor,
-        action=Action.APPROVE, comment=comment,
+        action=Action.APPROVE, comment=comment, kind=revision.release_kind,
     )
+
+
+def _check_base(revision: SectionRevision) -> None:
+    """Raise ``StaleBase`` unless ``revision`` is based on its section's published revision.
+
+    Callers hold the briefing lock, so the answer cannot change before they commit.
+    """
+    from briefings.services.publishing import current_published_revision_id
+
+    current = current_published_revision_id(section_id=revision.section_id)
+    if current != revision.base_id:
+        base = f"版{revision.base_id}" if revision.base_id else "新規"
+        now_at = f"版{current}" if current else "未公開"
+        raise StaleBase(
+            f"この下書きは{base}を基にしていますが、節は現在{now_at}です。下書きを更新（リベース）してください。",
+            extra={"base": revision.base_id, "current": current},
+        )
+
+
+def _rebase(*, revision: SectionRevision, actor: User | None, comment: str) -> None:
+    """Base a draft on the section's current published revision; its text is untouched."""
+    from briefings.services.publishing import current_published_revision_id
+
+    current = current_published_revision_id(section_id=revision.section_id)
+    if current == revision.base_id:
+        return  # already up to date: nothing to record
+    note = comment or f"基の版を{revision.base_id or '新規'}から{current or '新規'}に変更"
+    apply_transition(revision=revision, action=Action.REBASE, actor=actor, comment=note,
+                     fields={"base_id": current})
 
 
 def _notify_on_commit(*, revision: SectionRevision, action: str) -> None:

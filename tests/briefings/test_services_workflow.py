@@ -16,9 +16,13 @@ from briefings.services import (
     revision_update,
 )
 from briefings.services.workflow import TRANSITIONS, WorkflowPermissionDenied
+from core.errors import Conflict
 
 S = RevisionStatus
-PERSON_ACTIONS = [Action.SUBMIT, Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.REOPEN]
+PERSON_ACTIONS = [
+    Action.SUBMIT, Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.REOPEN, Action.REBASE, Action.UNSCHEDULE,
+]
+EDITOR_ACTIONS = (Action.SUBMIT, Action.REOPEN, Action.REBASE)
 
 
 def _draft(section, editor):
@@ -46,13 +50,22 @@ def _in_state(state, *, briefing, editor, reviewer):
     return SectionRevision.objects.get(pk=old.pk)  # superseded
 
 
+def _publish_other_draft(section, editor, reviewer):
+    other = _draft(section, editor)
+    revision_transition(revision_id=other.pk, action=Action.SUBMIT, actor=editor)
+    revision_transition(revision_id=other.pk, action=Action.APPROVE, actor=reviewer)
+    return SectionRevision.objects.get(pk=other.pk)
+
+
 @pytest.mark.parametrize("state", list(S))
 @pytest.mark.parametrize("action", PERSON_ACTIONS)
 def test_every_state_and_action_pair_follows_the_table(briefing, editor, reviewer, state, action):
     # given
     revision = _in_state(state, briefing=briefing, editor=editor, reviewer=reviewer)
     assert revision.status == state
-    actor = editor if action in (Action.SUBMIT, Action.REOPEN) else reviewer
+    actor = editor if action in EDITOR_ACTIONS else reviewer
+    if action == Action.REBASE and state == S.DRAFT:
+        _publish_other_draft(revision.section, editor, reviewer)  # so that there is something to rebase onto
     expected = TRANSITIONS.get((state, action))
     kwargs = {"comment": "理由"} if action == Action.REJECT else {}
     if action == Action.SCHEDULE:
@@ -128,3 +141,65 @@ def test_notifications_are_sent_after_commit_only(briefing, editor, reviewer, dj
     with django_capture_on_commit_callbacks(execute=True):
         revision_transition(revision_id=draft.pk, action=Action.REJECT, actor=reviewer, comment="出典不足")
     assert mail.outbox[-1].to == ["editor@example.org"] and "出典不足" in mail.outbox[-1].body
+
+
+def test_a_stale_draft_is_rebased_keeping_its_text_and_can_then_be_approved(briefing, editor, reviewer):
+    # given a draft, and another draft of the same section published meanwhile
+    section = Section.objects.get(briefing=briefing, key="ch4-1")
+    mine = revision_update(revision_id=_draft(section, editor).pk, actor=editor,
+                           data={"body": _draft(section, editor).body.replace("。", "。編集者の文。", 1)})
+    newer = _publish_other_draft(section, editor, reviewer)
+    revision_transition(revision_id=mine.pk, action=Action.SUBMIT, actor=editor)
+    with pytest.raises(StaleBase):
+        revision_transition(revision_id=mine.pk, action=Action.APPROVE, actor=reviewer)
+    revision_transition(revision_id=mine.pk, action=Action.REJECT, actor=reviewer, comment="リベースしてください")
+    revision_transition(revision_id=mine.pk, action=Action.REOPEN, actor=editor)
+    # when
+    rebased = revision_transition(revision_id=mine.pk, action=Action.REBASE, actor=editor)
+    # then the base moved, the text stayed, and the move is on record
+    assert rebased.base_id == newer.pk
+    assert "編集者の文。" in rebased.body
+    last = RevisionTransition.objects.filter(revision=mine).last()
+    assert (last.action, last.from_status, last.to_status) == (Action.REBASE, S.DRAFT, S.DRAFT)
+    assert f"{newer.pk}" in last.comment
+    # and rebasing again is a no-op
+    again = revision_transition(revision_id=mine.pk, action=Action.REBASE, actor=editor)
+    assert again.base_id == newer.pk
+    assert RevisionTransition.objects.filter(revision=mine, action=Action.REBASE).count() == 1
+    revision_transition(revision_id=mine.pk, action=Action.SUBMIT, actor=editor)
+    published = revision_transition(revision_id=mine.pk, action=Action.APPROVE, actor=reviewer)
+    assert published.status == S.PUBLISHED
+
+
+def test_a_correction_keeps_the_information_cutoff_and_an_update_moves_it(briefing, editor, reviewer):
+    section = Section.objects.get(briefing=briefing, key="ch4-1")
+    correction = revision_update(revision_id=_draft(section, editor).pk, actor=editor,
+                                 data={"release_kind": "correction", "information_as_of": dt.date(2025, 3, 1)})
+    revision_transition(revision_id=correction.pk, action=Action.SUBMIT, actor=editor)
+    revision_transition(revision_id=correction.pk, action=Action.APPROVE, actor=reviewer)
+    release = Release.objects.filter(briefing=briefing).order_by("-number").first()
+    assert (release.number, release.kind, release.information_as_of) == (2, "correction", dt.date(2025, 2, 9))
+
+    update = revision_update(revision_id=_draft(section, editor).pk, actor=editor,
+                             data={"information_as_of": dt.date(2025, 3, 10)})
+    revision_transition(revision_id=update.pk, action=Action.SUBMIT, actor=editor)
+    revision_transition(revision_id=update.pk, action=Action.APPROVE, actor=reviewer)
+    release = Release.objects.filter(briefing=briefing).order_by("-number").first()
+    assert (release.number, release.kind, release.information_as_of) == (3, "update", dt.date(2025, 3, 10))
+
+
+def test_a_scheduled_revision_blocks_approving_another_of_the_same_section(briefing, editor, reviewer):
+    section = Section.objects.get(briefing=briefing, key="ch4-1")
+    first, second = _draft(section, editor), _draft(section, editor)
+    for revision in (first, second):
+        revision_transition(revision_id=revision.pk, action=Action.SUBMIT, actor=editor)
+    revision_transition(revision_id=first.pk, action=Action.APPROVE, actor=reviewer,
+                        publish_at=timezone.now() + dt.timedelta(hours=3))
+    with pytest.raises(Conflict) as error:
+        revision_transition(revision_id=second.pk, action=Action.APPROVE, actor=reviewer)
+    assert f"公開予約中の版{first.pk}" in error.value.message
+    assert Release.objects.filter(briefing=briefing).count() == 1
+    # cancelling the schedule puts the first back in the queue and frees the section
+    back = revision_transition(revision_id=first.pk, action=Action.UNSCHEDULE, actor=reviewer, comment="延期")
+    assert (back.status, back.publish_at) == (S.SUBMITTED, None)
+    assert revision_transition(revision_id=second.pk, action=Action.APPROVE, actor=reviewer).status == S.PUBLISHED
