@@ -4,8 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from briefings.models import (
     Briefing,
@@ -14,11 +19,16 @@ from briefings.models import (
     Footnote,
     Release,
     ReleaseSection,
+    ReviewQueueEntry,
+    RevisionStatus,
     RevisionTransition,
     Section,
     SectionRevision,
 )
+from briefings.forms import ReviewActionForm
+from briefings.selectors.review import revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
+from briefings.services.workflow import is_editor, is_reviewer
 from core.errors import ApplicationError
 
 
@@ -78,12 +88,32 @@ class TransitionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class MineFilter(admin.SimpleListFilter):
+    title = "作成者"
+    parameter_name = "mine"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", "自分の版")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[SectionRevision]) -> QuerySet[SectionRevision]:
+        return queryset.filter(author=request.user) if self.value() == "1" else queryset
+
+
+def review_link(revision: SectionRevision) -> str:
+    url = reverse("admin:briefings_sectionrevision_review", args=[revision.pk])
+    return format_html('<a href="{}">差分・プレビュー・操作</a>', url)
+
+
 @admin.register(SectionRevision)
 class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("id", "section", "number", "heading", "status", "information_as_of", "author", "published_at")
-    list_filter = ("status", "section__briefing", "information_as_of")
+    list_display = (
+        "id", "section", "number", "heading", "status", "release_kind", "information_as_of", "author",
+        "review_comment", "published_at", "review",
+    )
+    list_filter = (MineFilter, "status", "section__briefing", "information_as_of")
     search_fields = ("heading", "body", "section__key")
     readonly_fields = (
+        "review",
         "section",
         "base",
         "status",
@@ -98,8 +128,8 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("section", "base", "status")}),
-        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary")}),
+        (None, {"fields": ("review", "section", "base", "status")}),
+        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")}),
         (
             "審査",
             {"fields": ("author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "publish_at", "published_at")},
@@ -109,6 +139,10 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = (ClaimInline, FootnoteInline, TransitionInline)
     actions = ("submit", "approve")
 
+    @admin.display(description="審査")
+    def review(self, obj: SectionRevision) -> str:
+        return review_link(obj)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[SectionRevision]:
         return super().get_queryset(request).select_related("section__briefing", "author")
 
@@ -117,7 +151,10 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_readonly_fields(self, request: HttpRequest, obj: SectionRevision | None = None) -> tuple[str, ...]:
         if obj is not None and not obj.is_editable:
-            return (*self.readonly_fields, "number", "heading", "body", "information_as_of", "change_summary")
+            return (
+                *self.readonly_fields, "number", "heading", "body", "information_as_of", "change_summary",
+                "release_kind",
+            )
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: SectionRevision, form: Any, change: bool) -> None:
@@ -126,6 +163,49 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             revision_update(revision_id=obj.pk, actor=request.user, data=data)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
+
+    def get_urls(self) -> list[Any]:
+        review = self.admin_site.admin_view(self.review_view)
+        return [
+            path("<int:object_id>/review/", review, name="briefings_sectionrevision_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Diff against the published revision, reader preview, and the workflow actions."""
+        revision = get_object_or_404(SectionRevision, pk=object_id)
+        if not self.has_view_permission(request, revision):
+            raise PermissionDenied
+        form = ReviewActionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                revision_transition(
+                    revision_id=revision.pk, action=data["action"], actor=request.user,
+                    comment=data["comment"], publish_at=data.get("publish_at"),
+                )
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, f"版{revision.pk}: {Action(data['action']).label}しました。", messages.SUCCESS)
+                return HttpResponseRedirect(request.path)
+        elif request.method == "POST":
+            self.message_user(request, "入力に誤りがあります。", messages.ERROR)
+        review = revision_review(revision_id=revision.pk)
+        own = revision.author_id == request.user.pk
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"版{revision.pk}の審査（{revision.section.key}）",
+            "review": review,
+            "form": form,
+            "can_edit": is_editor(request.user),
+            "can_review": is_reviewer(request.user) and not own,
+            "own": own,
+            "S": RevisionStatus,
+            "A": Action,
+        }
+        return TemplateResponse(request, "admin/briefings/revision_review.html", context)
 
     @admin.action(description="審査に提出")
     def submit(self, request: HttpRequest, queryset: QuerySet[SectionRevision]) -> None:
@@ -143,6 +223,38 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.message_user(request, f"版{revision.pk}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"版{revision.pk}: {Action(action).label}しました。", messages.SUCCESS)
+
+
+@admin.register(ReviewQueueEntry)
+class ReviewQueueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Reviewers' queue: submitted revisions oldest first, then scheduled ones."""
+
+    list_display = ("id", "section", "heading", "status", "release_kind", "author", "submitted_at", "publish_at", "review")
+    list_filter = ("status", "section__briefing")
+    search_fields = ("heading", "section__key", "change_summary")
+    ordering = ("status", "submitted_at", "pk")
+    list_display_links = None
+
+    @admin.display(description="審査")
+    def review(self, obj: SectionRevision) -> str:
+        return review_link(obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewQueueEntry]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=[RevisionStatus.SUBMITTED, RevisionStatus.SCHEDULED])
+            .select_related("section__briefing", "author")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class ReleaseSectionInline(ReadOnlyInline):

@@ -183,6 +183,15 @@ class SectionRevision(TimeStampedModel):
         return self.status in PUBLISHED_STATUSES
 
 
+class ReviewQueueEntry(SectionRevision):
+    """Submitted and scheduled revisions, as the reviewers' queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "審査待ちの版"
+        verbose_name_plural = "審査待ちの版"
+
+
 class ClaimRole(models.TextChoices):
     HEADING = "heading", "見出し"
     BODY = "body", "本文"

@@ -5,9 +5,12 @@ links and links for ``<https://…>`` URLs.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from briefings.diffing import Segment
 from briefings.markup import split_note
 from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
 
@@ -40,4 +43,17 @@ def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
             parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
         else:
             parts.append(escape(value))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+def diff_html(segments: Iterable[Segment]) -> SafeString:
+    """Return diff segments as escaped text with ``<del>`` and ``<ins>`` marks."""
+    parts: list[str] = []
+    for segment in segments:
+        if segment.op == "insert":
+            parts.append(format_html('<ins class="diff-ins">{}</ins>', segment.text))
+        elif segment.op == "delete":
+            parts.append(format_html('<del class="diff-del">{}</del>', segment.text))
+        else:
+            parts.append(escape(segment.text))
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped

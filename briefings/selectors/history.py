@@ -28,6 +28,8 @@ from briefings.models import (
     FootnoteReference,
     Release,
     ReleaseSection,
+    Section,
+    SectionRevision,
 )
 from core.dates import end_of_day_tokyo
 from sources.models import Source
@@ -144,8 +146,72 @@ def snapshot_for_release(*, release: Release) -> Snapshot:
         .select_related("section__parent", "revision")
         .order_by("position")
     )
-    revision_ids = [entry.revision_id for entry in entries]
-    numbers: dict[str, int] = dict(release.footnote_numbers)
+    pairs = [(entry.section, entry.revision) for entry in entries]
+    sections, footnotes = _assemble(pairs, dict(release.footnote_numbers))
+    return Snapshot(release.briefing, release, sections, footnotes, dict(release.footnote_numbers))
+
+
+@dataclass
+class Preview:
+    """A revision as readers would see it if it were published now."""
+
+    briefing: Briefing
+    base_release: Release | None
+    section: SnapshotSection
+    footnotes: list[SnapshotFootnote]
+    numbers: dict[str, int]
+    duplicate_keys: list[str]
+
+
+def footnote_numbering(revision_ids: list[int]) -> tuple[dict[str, int], list[str]]:
+    """Number footnotes 1..N in reading order across ``revision_ids`` (in manifest order).
+
+    Returns the numbering and the keys referenced from more than one revision
+    (which publishing refuses). One query.
+    """
+    order = {revision_id: index for index, revision_id in enumerate(revision_ids)}
+    rows = FootnoteReference.objects.filter(claim__revision_id__in=revision_ids).values_list(
+        "claim__revision_id", "claim__position", "offset", "pk", "footnote__key"
+    )
+    numbering: dict[str, int] = {}
+    owner: dict[str, int] = {}
+    duplicates: list[str] = []
+    for revision_id, _position, _offset, _pk, key in sorted(rows, key=lambda r: (order[r[0]], r[1], r[2], r[3])):
+        if key in numbering:
+            if owner[key] != revision_id and key not in duplicates:
+                duplicates.append(key)
+            continue
+        numbering[key] = len(numbering) + 1
+        owner[key] = revision_id
+    return numbering, duplicates
+
+
+def revision_preview(*, revision: SectionRevision) -> Preview:
+    """Render ``revision`` inside the latest release, numbered as publishing would number it."""
+    section = Section.objects.select_related("parent", "briefing").get(pk=revision.section_id)
+    latest = release_latest(briefing=section.briefing)
+    manifest: list[tuple[Section, SectionRevision]] = []
+    if latest is not None:
+        manifest = [
+            (entry.section, entry.revision)
+            for entry in ReleaseSection.objects.filter(release=latest)
+            .select_related("section__parent", "revision")
+            .order_by("position")
+        ]
+    replaced = [(s, revision if s.pk == section.pk else r) for s, r in manifest]
+    if all(s.pk != section.pk for s, _r in manifest):
+        replaced.append((section, revision))
+        replaced.sort(key=lambda pair: pair[0].position)
+    numbers, duplicates = footnote_numbering([r.pk for _s, r in replaced])
+    sections, footnotes = _assemble([(section, revision)], numbers)
+    return Preview(section.briefing, latest, sections[0], footnotes, numbers, duplicates)
+
+
+def _assemble(
+    pairs: list[tuple[Section, SectionRevision]], numbers: dict[str, int]
+) -> tuple[list[SnapshotSection], list[SnapshotFootnote]]:
+    """Turn (section, revision) pairs into reader structures in four queries."""
+    revision_ids = [revision.pk for _section, revision in pairs]
 
     claims_by_revision: dict[int, list[Claim]] = defaultdict(list)
     for claim in Claim.objects.filter(revision_id__in=revision_ids).order_by("revision_id", "position"):
@@ -168,16 +234,15 @@ def snapshot_for_release(*, release: Release) -> Snapshot:
     ):
         citations_by_note[citation.footnote_id].append(SnapshotCitation(citation.source, citation.locator))
 
-    section_key_by_revision = {entry.revision_id: entry.section.key for entry in entries}
+    section_key_by_revision = {revision.pk: section_row.key for section_row, revision in pairs}
     sections: list[SnapshotSection] = []
-    for entry in entries:
-        revision = entry.revision
+    for section_row, revision in pairs:
         section = SnapshotSection(
-            key=entry.section.key,
+            key=section_row.key,
             number=revision.number,
             heading=None,
-            level=1 if entry.section.parent_id is None else 2,
-            parent=entry.section.parent.key if entry.section.parent_id else None,
+            level=1 if section_row.parent_id is None else 2,
+            parent=section_row.parent.key if section_row.parent_id else None,
             revision=revision.pk,
             information_as_of=revision.information_as_of,
         )
@@ -215,4 +280,4 @@ def snapshot_for_release(*, release: Release) -> Snapshot:
         ),
         key=lambda note: note.number,
     )
-    return Snapshot(release.briefing, release, sections, footnotes, numbers)
+    return sections, footnotes

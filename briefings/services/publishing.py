@@ -20,6 +20,7 @@ from briefings.models import (
     Section,
     SectionRevision,
 )
+from briefings.selectors.history import footnote_numbering
 from core.errors import Conflict, NotFound
 
 if TYPE_CHECKING:
@@ -131,16 +132,10 @@ def release_publish(
 
 
 def _number_footnotes(revision_ids: list[int]) -> dict[str, int]:
-    """Number footnotes 1..N in reading order across the whole release."""
-    order = {revision_id: index for index, revision_id in enumerate(revision_ids)}
-    rows = FootnoteReference.objects.filter(claim__revision_id__in=revision_ids).values_list(
-        "claim__revision_id", "claim__position", "offset", "pk", "footnote__key"
-    )
-    numbering: dict[str, int] = {}
-    for _revision, _position, _offset, _pk, key in sorted(rows, key=lambda r: (order[r[0]], r[1], r[2], r[3])):
-        if key in numbering:
-            raise PublishConflict(f"脚注キー「{key}」が複数の節で使われています。キーは一意にしてください。")
-        numbering[key] = len(numbering) + 1
+    numbering, duplicates = footnote_numbering(revision_ids)
+    if duplicates:
+        keys = "」「".join(duplicates)
+        raise PublishConflict(f"脚注キー「{keys}」が複数の節で使われています。キーは一意にしてください。")
     return numbering
 
 

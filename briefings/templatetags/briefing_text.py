@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString
 
 from briefings import rendering
+from briefings.diffing import Segment
 from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
 from core.dates import format_date_ja, format_datetime_ja
 
@@ -21,6 +23,21 @@ def claim_html(claim: SnapshotClaim) -> SafeString:
 @register.filter
 def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
     return rendering.note_html(note, numbers)
+
+
+@register.filter
+def diff_html(segments: Iterable[Segment]) -> SafeString:
+    return rendering.diff_html(segments)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    from briefings.services import Action
+
+    try:
+        return str(Action(action).label)
+    except ValueError:
+        return action
 
 
 @register.filter
