@@ -25,7 +25,7 @@ from briefings.models import (
     Section,
     SectionRevision,
 )
-from briefings.forms import ReviewActionForm
+from briefings.forms import ReviewActionForm, RevisionForm
 from briefings.selectors.review import revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
 from briefings.services.workflow import is_editor, is_reviewer
@@ -106,6 +106,7 @@ def review_link(revision: SectionRevision) -> str:
 
 @admin.register(SectionRevision)
 class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = RevisionForm
     list_display = (
         "id", "section", "number", "heading", "status", "release_kind", "information_as_of", "author",
         "review_comment", "published_at", "review",

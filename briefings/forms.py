@@ -7,7 +7,29 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from briefings.markup import BodyValidationError, parse_revision
+from briefings.models import SectionRevision
 from briefings.services import Action
+
+
+class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The admin edit form of a draft: the body is checked against the editing format here,
+    so every located error shows on the form and nothing is saved."""
+
+    class Meta:
+        model = SectionRevision
+        fields = ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")
+        widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 100, "lang": "ja"})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "body" in self.fields and "heading" in self.fields and not self.errors:
+            try:
+                parse_revision(heading=data.get("heading", ""), body=data.get("body", ""))
+            except BodyValidationError as exc:
+                for error in exc.errors:
+                    self.add_error("heading" if error.line == 0 else "body", str(error))
+        return data
 
 
 class ReviewActionForm(forms.Form):

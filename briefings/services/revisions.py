@@ -37,7 +37,7 @@ def revision_create_draft(
     """
     if not is_editor(actor):
         raise WorkflowPermissionDenied("下書きを作成できるのは編集者（editors）のみです。")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         base = SectionRevision.objects.filter(section=section, status=RevisionStatus.PUBLISHED).first()
         revision = SectionRevision(
             section=section,
@@ -69,7 +69,7 @@ def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> S
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         revision = SectionRevision.objects.select_for_update().get(pk=revision_id)
         if not revision.is_editable:
             raise RevisionNotEditable(

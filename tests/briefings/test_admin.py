@@ -131,3 +131,24 @@ def test_the_author_sees_no_approve_buttons_even_as_a_reviewer(client, briefing,
     assert "自分が作成した版を承認" in forced
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.SUBMITTED
+
+
+def test_a_malformed_body_is_a_located_form_error_and_nothing_is_saved(client, briefing, editor):
+    from briefings.services import revision_create_draft
+
+    draft = revision_create_draft(section=briefing.sections.get(key="ch4-1"), actor=editor)
+    client.force_login(editor)
+    url = f"/admin/briefings/sectionrevision/{draft.pk}/change/"
+    form = {
+        "number": draft.number, "heading": draft.heading, "information_as_of": "2025-02-09", "release_kind": "update",
+        "body": draft.body.replace("[^p36]。", "[^nosuch]<script>alert(1)</script>。", 1), "change_summary": "",
+        **{f"{prefix}-{name}": value for prefix in ("claims", "footnotes", "transitions")
+           for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+    }
+    response = client.post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 200  # the form again, not a redirect
+    assert "nosuch" in html and "行" in html and "&lt;script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+    draft.refresh_from_db()
+    assert "nosuch" not in draft.body
