@@ -136,6 +136,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Published briefings, their releases and as-of snapshots.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ReleaseKindEnum": "briefings.models.ReleaseKind",
+        "RevisionStatusEnum": "briefings.models.RevisionStatus",
+        "SourceKindEnum": "sources.models.SourceKind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------
