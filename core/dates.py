@@ -140,8 +140,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # 2025.1.23 / 2025.1.23/24 ; 2024.11/12 ; 2025.2 ; 2025.1/2
         ("dot_day", rf"{_Y}\.(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?:/(?P<d2>\d{{1,2}}))?"),
         ("dot_month", rf"{_Y}\.(?P<m>\d{{1,2}})(?:/(?P<m2>\d{{1,2}}))?"),
-        # 2025年2月9日 ; 2025年2月9日～10日
-        ("kanji_day", rf"{_Y}年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日(?:[～~-](?P<d2>\d{{1,2}})日)?"),
+        # 2025年2月9日 ; 2025年2月9日～10日 ; 2024年11月29日・30日 (consecutive days: a span)
+        ("kanji_day", rf"{_Y}年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日(?:[～~\-・](?P<d2>\d{{1,2}})日)?"),
+        # 22/2/24 (year/month/day with slashes)
+        ("slash_day", rf"{_Y}/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})"),
         # 2024年12月末 (the last day of the month)
         ("kanji_month_end", rf"{_Y}年(?P<m>\d{{1,2}})月末"),
         # 2024年8月 ; 24年10月～12月 ; 24年9～10月 ; 24年10月～25年1月
@@ -157,7 +159,8 @@ _ERA_PATTERN = re.compile(
     rf"^(?P<era>{_ERA_TOKENS})(?P<ey>元|\d{{1,2}})"
     rf"(?:(?:年|\.)(?P<m>\d{{1,2}})(?:(?:月|\.)(?P<d>\d{{1,2}})日?|月)?|年)?$"
 )
-_QUALIFIERS = ("時点", "現在", "頃", "ごろ")
+_ERA_WITH_YEAR = re.compile(rf"^(?P<era>(?:{_ERA_TOKENS})(?:元|\d{{1,2}})年)[（(](?P<g>\d{{4}})年[）)](?P<rest>.*)$")
+_QUALIFIERS = ("時点", "現在", "頃", "ごろ", "以前", "以降")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．／～－", "0123456789./～-")
 
 
@@ -182,8 +185,15 @@ def parse_japanese_date(text: str) -> PartialDate:
     for qualifier in _QUALIFIERS:
         if normalized.endswith(qualifier):
             normalized = normalized[: -len(qualifier)]
+    gregorian = None
+    if pair := _ERA_WITH_YEAR.match(normalized):  # 令和７年（2025年）２月
+        gregorian = int(pair["g"])
+        normalized = pair["era"] + pair["rest"]
     if era_match := _ERA_PATTERN.match(normalized):
-        return _from_era(original, era_match)
+        parsed = _from_era(original, era_match)
+        if gregorian is not None and parsed.start.year != gregorian:
+            raise DateParseError(original, f"元号の年と西暦（{gregorian}年）が一致しません")
+        return parsed
     for name, pattern in _PATTERNS:
         if match := pattern.match(normalized):
             return _from_match(original, name, match)
