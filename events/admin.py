@@ -1,1 +1,128 @@
-"""Admin of events (see the events issue)."""
+"""Admin of events: the catalogue, and the editors' dashboard of sections needing an update.
+
+Configuration and thin views only: writes go through ``events.services``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from briefings.services.workflow import is_editor, is_reviewer
+from core.errors import ApplicationError
+from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
+from events.selectors import stale_sections
+from events.services import draft_from_stale_section, event_dismiss
+
+
+class EventSourceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = EventSource
+    extra = 0
+    autocomplete_fields = ("source",)
+
+
+class EventLinkInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = EventLink
+    extra = 0
+    raw_id_fields = ("claim",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("date_display", "title", "precision", "date_text", "key")
+    list_filter = ("precision", "tags")
+    search_fields = ("title", "description", "key", "date_text")
+    date_hierarchy = "occurred_on"
+    filter_horizontal = ("tags",)
+    readonly_fields = ("latest_on", "recorded_by", "created_at", "updated_at")
+    fields = (
+        "key", "title", "description", "date_text", "occurred_on", "occurred_until", "precision", "latest_on",
+        "tags", "recorded_by", "created_at", "updated_at",
+    )
+    inlines = (EventSourceInline, EventLinkInline)
+
+    @admin.display(description="日付", ordering="occurred_on")
+    def date_display(self, obj: Event) -> str:
+        return obj.date_display
+
+
+@admin.register(EventDismissal)
+class EventDismissalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("event", "section", "reason", "decided_by", "decided_at")
+    readonly_fields = ("event", "section", "reason", "decided_by", "decided_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # decided on the dashboard (「変更不要」)
+
+
+@admin.register(RevisionEvent)
+class RevisionEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("revision", "event")
+    raw_id_fields = ("revision", "event")
+
+
+@admin.register(StaleSection)
+class StaleSectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The dashboard: stale sections, the events behind them and since when."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StaleSection]:
+        return super().get_queryset(request).none()
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._act(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "更新が必要な節",
+            "entries": stale_sections(),
+            "can_edit": is_editor(request.user),
+            "can_review": is_reviewer(request.user),
+        }
+        return TemplateResponse(request, "admin/events/stale_dashboard.html", context)
+
+    def _act(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action")
+        try:
+            section_id = int(request.POST.get("section", ""))
+            if action == "draft":
+                draft = draft_from_stale_section(section_id=section_id, actor=request.user)
+                self.message_user(request, f"下書き（版{draft.pk}）を作成し、出来事を結び付けました。", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:briefings_sectionrevision_change", args=[draft.pk]))
+            if action == "dismiss":
+                event_dismiss(
+                    event_id=int(request.POST.get("event", "")), section_id=section_id,
+                    reason=request.POST.get("reason", ""), actor=request.user,
+                )
+                self.message_user(request, "「変更不要」と記録しました。", messages.SUCCESS)
+            else:
+                self.message_user(request, f"未知の操作です: {action}", messages.ERROR)
+        except ValueError:
+            self.message_user(request, "節または出来事の指定が正しくありません。", messages.ERROR)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        return HttpResponseRedirect(request.path)

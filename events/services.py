@@ -1,0 +1,216 @@
+"""Writes of the events app: import and edit events, link them, cover and dismiss them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from briefings.models import Briefing, Section, SectionRevision
+from briefings.services.content import RevisionNotEditable
+from briefings.services.revisions import revision_create_draft
+from briefings.services.workflow import WorkflowPermissionDenied, is_editor, is_reviewer, person
+from core.errors import ApplicationError, NotFound
+from events.importing import EventFileError, EventRow
+from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, Tag, TagKind
+from events.selectors import stale_sections
+from sources.services import source_ingest
+
+if TYPE_CHECKING:
+    from briefings.services.workflow import User
+
+# Tag names the corpus uses for countries and regions; anything else is a theme
+# unless the file says otherwise (国:… / 地域:…).
+KNOWN_COUNTRIES = {
+    "日本", "米国", "中国", "台湾", "ロシア", "ウクライナ", "北朝鮮", "韓国", "イスラエル", "イラン", "英国", "モンゴル",
+}
+KNOWN_REGIONS = {"中東", "欧州", "インド太平洋", "東アジア", "極東"}
+
+
+class EventInputError(ApplicationError):
+    code = "invalid_events"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("出来事の入力に誤りがあります: " + "; ".join(errors), extra={"errors": errors})
+        self.errors = errors
+
+
+@dataclass
+class EventImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    newly_stale: list[int] = field(default_factory=list)
+
+
+def event_import(*, briefing_slug: str, rows: list[EventRow], actor: User | None = None) -> EventImportResult:
+    """Create or update events by key, all or nothing.
+
+    Idempotent: importing the same rows again changes nothing and reports them
+    unchanged. Section keys are checked against the briefing before anything is
+    written (``EventInputError`` lists every unknown one with its row). Sections
+    that become stale because of the import are reported and their editors
+    notified after commit.
+    """
+    briefing = Briefing.objects.filter(slug=briefing_slug).first()
+    if briefing is None:
+        raise EventInputError([f"ブリーフィング「{briefing_slug}」は存在しません"])
+    sections = {section.key: section for section in Section.objects.filter(briefing=briefing)}
+    problems = [
+        f"{row.line}件目（{row.key}）: 節「{key}」は「{briefing_slug}」にありません"
+        for row in rows
+        for key in row.sections
+        if key not in sections
+    ]
+    if problems:
+        raise EventInputError(problems)
+    result = EventImportResult()
+    with transaction.atomic():
+        before = {entry.section.pk for entry in stale_sections(briefing=briefing)}
+        for row in rows:
+            outcome = _save_row(row, sections=sections, actor=actor)
+            getattr(result, outcome).append(row.key)
+        after = {entry.section.pk for entry in stale_sections(briefing=briefing)}
+        result.newly_stale = sorted(after - before)
+        _notify_on_commit(result.newly_stale)
+    return result
+
+
+def event_save(*, briefing_slug: str, row: EventRow, actor: User) -> Event:
+    """Create or update one event (API and admin); editors only."""
+    if not is_editor(actor):
+        raise WorkflowPermissionDenied("出来事を記録できるのは編集者（editors）のみです。")
+    event_import(briefing_slug=briefing_slug, rows=[row], actor=actor)
+    return Event.objects.get(key=row.key)
+
+
+def _save_row(row: EventRow, *, sections: dict[str, Section], actor: User | None) -> str:
+    event = Event.objects.filter(key=row.key).first()
+    created = event is None
+    if event is None:
+        event = Event(key=row.key, recorded_by=person(actor))
+    before = _state(event) if not created else None
+    event.title = row.title
+    event.description = row.description
+    event.occurred_on = row.date.start
+    event.occurred_until = row.date.until
+    event.precision = row.date.precision
+    event.date_text = row.date.text
+    event.save()
+    event.tags.set([_tag(name, kind) for name, kind in row.tags])
+    wanted_sources = []
+    for position, source_row in enumerate(row.sources):
+        source, _created = source_ingest(parsed=source_row.parsed)
+        wanted_sources.append((source.pk, position, source_row.locator))
+    current_sources = list(event.event_sources.values_list("source_id", "position", "locator"))
+    if current_sources != wanted_sources:
+        event.event_sources.all().delete()
+        EventSource.objects.bulk_create(
+            EventSource(event=event, source_id=source_id, position=position, locator=locator)
+            for source_id, position, locator in wanted_sources
+        )
+    wanted_sections = {sections[key].pk for key in row.sections}
+    EventLink.objects.filter(event=event).exclude(section_id__in=wanted_sections).delete()
+    existing = set(EventLink.objects.filter(event=event).values_list("section_id", flat=True))
+    EventLink.objects.bulk_create(EventLink(event=event, section_id=pk) for pk in wanted_sections - existing)
+    if created:
+        return "created"
+    return "unchanged" if _state(event) == before else "updated"
+
+
+def _state(event: Event) -> tuple[Any, ...]:
+    return (
+        event.title, event.description, event.occurred_on, event.occurred_until, event.precision, event.date_text,
+        sorted(event.tags.values_list("name", flat=True)) if event.pk else [],
+        list(event.event_sources.values_list("source_id", "position", "locator")) if event.pk else [],
+        sorted(event.links.values_list("section_id", flat=True)) if event.pk else [],
+    )
+
+
+def _tag(name: str, kind: str) -> Tag:
+    if not kind:
+        kind = TagKind.COUNTRY if name in KNOWN_COUNTRIES else TagKind.REGION if name in KNOWN_REGIONS else TagKind.THEME
+    tag, _created = Tag.objects.get_or_create(name=name, defaults={"kind": kind})
+    return tag
+
+
+def event_link(*, event_id: int, section_id: int, claim_id: int | None = None, note: str = "", actor: User) -> EventLink:
+    """Link an event to a section (and optionally one claim of it); editors only."""
+    if not is_editor(actor):
+        raise WorkflowPermissionDenied("出来事を節に結び付けられるのは編集者（editors）のみです。")
+    from briefings.models import Claim
+
+    if claim_id is not None and not Claim.objects.filter(pk=claim_id, revision__section_id=section_id).exists():
+        raise ApplicationError(f"文{claim_id}は節{section_id}の文ではありません。")
+    with transaction.atomic():
+        stale_before = {entry.section.pk for entry in stale_sections(section_ids=[section_id])}
+        link, _created = EventLink.objects.update_or_create(
+            event_id=event_id, section_id=section_id, defaults={"claim_id": claim_id, "note": note}
+        )
+        stale_after = {entry.section.pk for entry in stale_sections(section_ids=[section_id])}
+        _notify_on_commit(sorted(stale_after - stale_before))
+    return link
+
+
+def revision_cover_events(*, revision_id: int, event_ids: list[int], actor: User) -> SectionRevision:
+    """Set the events a draft covers (replacing the previous set); editors only, drafts only."""
+    if not is_editor(actor):
+        raise WorkflowPermissionDenied("版に出来事を結び付けられるのは編集者（editors）のみです。")
+    with transaction.atomic():
+        revision = SectionRevision.objects.select_for_update().get(pk=revision_id)
+        if not revision.is_editable:
+            raise RevisionNotEditable(f"版{revision.pk}は「{revision.get_status_display()}」のため変更できません。")
+        found = set(Event.objects.filter(pk__in=event_ids).values_list("pk", flat=True))
+        missing = sorted(set(event_ids) - found)
+        if missing:
+            raise NotFound(f"出来事{missing}は存在しません。")
+        RevisionEvent.objects.filter(revision=revision).exclude(event_id__in=found).delete()
+        have = set(RevisionEvent.objects.filter(revision=revision).values_list("event_id", flat=True))
+        RevisionEvent.objects.bulk_create(RevisionEvent(revision=revision, event_id=pk) for pk in found - have)
+    return revision
+
+
+def draft_from_stale_section(*, section_id: int, actor: User) -> SectionRevision:
+    """Start a draft of a stale section with the events behind its staleness pre-linked."""
+    entries = stale_sections(section_ids=[section_id])
+    section = Section.objects.get(pk=section_id)
+    with transaction.atomic():
+        draft = revision_create_draft(section=section, actor=actor)
+        if entries:
+            revision_cover_events(revision_id=draft.pk, event_ids=[item.event.pk for item in entries[0].events], actor=actor)
+    return draft
+
+
+def event_dismiss(*, event_id: int, section_id: int, reason: str, actor: User) -> EventDismissal:
+    """Record that ``event`` needs no change to ``section``; reviewers only, a reason required."""
+    if not is_reviewer(actor):
+        raise WorkflowPermissionDenied("「変更不要」の判断は審査者（reviewers）のみが行えます。")
+    if not reason.strip():
+        raise ApplicationError("「変更不要」とする理由を入力してください。", extra={"errors": {"reason": ["必須です。"]}})
+    if not EventLink.objects.filter(event_id=event_id, section_id=section_id).exists():
+        raise NotFound("この出来事はこの節に結び付けられていません。")
+    dismissal, _created = EventDismissal.objects.update_or_create(
+        event_id=event_id, section_id=section_id, defaults={"reason": reason.strip(), "decided_by": actor}
+    )
+    return dismissal
+
+
+def _notify_on_commit(section_ids: list[int]) -> None:
+    if not section_ids:
+        return
+    from events import tasks
+
+    transaction.on_commit(lambda: tasks.notify_stale_sections_task.delay(section_ids))
+
+
+__all__ = [
+    "EventFileError",
+    "EventImportResult",
+    "EventInputError",
+    "draft_from_stale_section",
+    "event_dismiss",
+    "event_import",
+    "event_link",
+    "event_save",
+    "revision_cover_events",
+]

@@ -1,0 +1,12 @@
+"""Celery tasks of the events app. Tasks take IDs and call services."""
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="events.notify_stale_sections_task")
+def notify_stale_sections_task(section_ids: list[int]) -> int:
+    """Email the editors of sections that new events made stale; return how many emails."""
+    from events.notifications import notify_editors_of_stale_sections
+
+    return notify_editors_of_stale_sections(section_ids=section_ids)

@@ -1,0 +1,44 @@
+"""The staleness dashboard in the admin: what editors and reviewers see and do there."""
+from briefings.models import RevisionStatus, SectionRevision
+from events.models import Event, EventDismissal, RevisionEvent
+
+URL = "/admin/events/stalesection/"
+
+
+def test_editor_sees_stale_sections_with_their_events_and_since_when(client, briefing, demo_events, editor):
+    client.force_login(editor)
+    assert "更新が必要な節" in client.get("/admin/").content.decode()
+    html = client.get(URL).content.decode()
+    ch41 = html.split('id="stale-ch4-1"')[1].split("</section>")[0]
+    assert "2025年2月28日から" in ch41 and "英国防省、ロシア軍の死傷者を87万人以上と推計" in ch41
+    ch32 = html.split('id="stale-ch3-2"')[1].split("</section>")[0]
+    assert "基準日と重なる可能性" in ch32 and "要確認" in ch32
+    assert "これらの出来事を結び付けて下書きを作成" in html
+    assert "変更不要" not in ch41.replace("「変更不要」", "")  # editors do not dismiss
+
+
+def test_editor_starts_a_draft_with_the_events_prelinked(client, briefing, demo_events, editor):
+    client.force_login(editor)
+    section = briefing.sections.get(key="ch4-1")
+    response = client.post(URL, {"action": "draft", "section": section.pk})
+    draft = SectionRevision.objects.get(section=section, status=RevisionStatus.DRAFT)
+    assert response.status_code == 302 and response["Location"].endswith(f"/sectionrevision/{draft.pk}/change/")
+    assert RevisionEvent.objects.filter(revision=draft).count() == 6
+    assert f"版{draft.pk}" in client.get(URL).content.decode()  # the work in progress is shown
+
+
+def test_reviewer_marks_an_event_as_no_change_needed(client, briefing, demo_events, reviewer):
+    client.force_login(reviewer)
+    section = briefing.sections.get(key="ch2-2")
+    event = Event.objects.get(key="2025-02-japan-us-joint-statement-taiwan")
+    empty = client.post(URL, {"action": "dismiss", "section": section.pk, "event": event.pk, "reason": ""}, follow=True)
+    assert "理由を入力してください" in empty.content.decode()
+    client.post(URL, {"action": "dismiss", "section": section.pk, "event": event.pk, "reason": "脚注で引用済み"})
+    assert EventDismissal.objects.get().decided_by == reviewer
+    assert 'id="stale-ch2-2"' not in client.get(URL).content.decode()
+
+
+def test_bad_dashboard_input_is_a_message_not_an_error(client, briefing, demo_events, editor):
+    client.force_login(editor)
+    response = client.post(URL, {"action": "draft", "section": "abc"}, follow=True)
+    assert response.status_code == 200 and "指定が正しくありません" in response.content.decode()
