@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("briefings.api.urls")),
+    path("api/", include("events.api.urls")),
+    path("", include("events.urls")),
     path("", include("briefings.urls")),
 ]
 

@@ -86,6 +86,15 @@ def read_events(text: str, *, fmt: str) -> tuple[str | None, list[EventRow]]:
     return briefing, rows
 
 
+def row_from_record(record: dict[str, Any], *, line: int = 1) -> EventRow:
+    """Validate one event given as a mapping (the API's input); raise ``EventFileError``."""
+    errors: list[str] = []
+    row = _row(line, record, errors)
+    if row is None:
+        raise EventFileError(errors)
+    return row
+
+
 def format_for(path: str) -> str:
     lowered = path.lower()
     if lowered.endswith((".yaml", ".yml")):

@@ -203,14 +203,14 @@ def _notify_on_commit(section_ids: list[int]) -> None:
     transaction.on_commit(lambda: tasks.notify_stale_sections_task.delay(section_ids))
 
 
-__all__ = [
-    "EventFileError",
-    "EventImportResult",
-    "EventInputError",
-    "draft_from_stale_section",
-    "event_dismiss",
-    "event_import",
-    "event_link",
-    "event_save",
-    "revision_cover_events",
-]
+
+
+def revision_edit(*, revision_id: int, actor: User, data: dict[str, Any], event_ids: list[int] | None) -> None:
+    """Edit a draft's fields and, when given, the events it covers, in one transaction."""
+    from briefings.services.revisions import revision_update
+
+    with transaction.atomic():
+        if data or event_ids is None:
+            revision_update(revision_id=revision_id, actor=actor, data=data)
+        if event_ids is not None:
+            revision_cover_events(revision_id=revision_id, event_ids=event_ids, actor=actor)

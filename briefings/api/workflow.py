@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -29,8 +29,14 @@ class RevisionOutputSerializer(serializers.ModelSerializer[SectionRevision]):
         fields = (
             "id", "briefing", "section", "base", "status", "number", "heading", "body", "information_as_of",
             "change_summary", "release_kind", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
-            "publish_at", "published_at", "created_at",
+            "publish_at", "published_at", "created_at", "events",
         )
+
+    events = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_events(self, revision: SectionRevision) -> list[int]:
+        return sorted(revision.covered_events.values_list("event_id", flat=True))
 
 
 class DraftInputSerializer(serializers.Serializer[Any]):
@@ -40,6 +46,10 @@ class DraftInputSerializer(serializers.Serializer[Any]):
     information_as_of = serializers.DateField(required=False)
     change_summary = serializers.CharField(required=False, allow_blank=True)
     release_kind = serializers.ChoiceField(choices=ReleaseKind.choices, required=False)
+    events = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500,
+        help_text="ids of the events this draft covers (replaces the set; PATCH only)",
+    )
 
 
 class ApproveInputSerializer(serializers.Serializer[Any]):
@@ -84,7 +94,10 @@ class SectionDraftCreateApi(APIView):
         data = DraftInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         section = _section(key_or_id, request.query_params.get("briefing"))
-        draft = revision_create_draft(section=section, actor=request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        if "events" in fields:
+            raise ApplicationError("events は作成後に PATCH /api/revisions/<id>/ で指定してください。")
+        draft = revision_create_draft(section=section, actor=request.user, **fields)
         return Response(_revision_out(draft.pk), status=status.HTTP_201_CREATED)
 
 
@@ -103,7 +116,12 @@ class RevisionDetailApi(APIView):
         data.is_valid(raise_exception=True)
         if not SectionRevision.objects.filter(pk=revision_id).exists():
             raise NotFound(f"版{revision_id}は存在しません。")
-        revision_update(revision_id=revision_id, actor=request.user, data=dict(data.validated_data))
+        fields = dict(data.validated_data)
+        event_ids = fields.pop("events", None)
+        # The events app owns the revision↔event links; it composes the edit in one transaction.
+        from events.services import revision_edit
+
+        revision_edit(revision_id=revision_id, actor=request.user, data=fields, event_ids=event_ids)
         return Response(_revision_out(revision_id))
 
 
