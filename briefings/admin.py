@@ -27,7 +27,7 @@ from briefings.models import (
 )
 from briefings.forms import ReviewActionForm, RevisionForm
 from briefings.selectors.review import revision_review
-from briefings.services import Action, revision_create_draft, revision_transition, revision_update
+from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
 from briefings.services.workflow import is_editor, is_reviewer
 from core.errors import ApplicationError
 
@@ -235,6 +235,17 @@ class ReviewQueueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("heading", "section__key", "change_summary")
     ordering = ("status", "submitted_at", "pk")
     list_display_links = None
+    actions = ("approve_together",)
+
+    @admin.action(description="選択した版をまとめて承認し、1つの公開版として今すぐ公開")
+    def approve_together(self, request: HttpRequest, queryset: QuerySet[ReviewQueueEntry]) -> None:
+        try:
+            published = revisions_approve(revision_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
+        except ApplicationError as exc:
+            self.message_user(request, f"公開しませんでした: {exc.message}", messages.ERROR)
+        else:
+            numbers = "、".join(f"版{revision.pk}" for revision in published)
+            self.message_user(request, f"{numbers}を1つの公開版として公開しました。", messages.SUCCESS)
 
     @admin.display(description="審査")
     def review(self, obj: SectionRevision) -> str:

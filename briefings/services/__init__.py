@@ -6,7 +6,7 @@ from their modules; services never import views, admin or API code.
 from briefings.services.content import CitationSpec, RevisionNotEditable, revision_write_content
 from briefings.services.importing import ImportResult, briefing_import_paper
 from briefings.services.publishing import PublishConflict, release_publish
-from briefings.services.workflow import Action, InvalidTransition, StaleBase, revision_transition
+from briefings.services.workflow import Action, InvalidTransition, StaleBase, revision_transition, revisions_approve
 
 __all__ = [
     "Action",
@@ -19,9 +19,10 @@ __all__ = [
     "briefing_import_paper",
     "release_publish",
     "revision_transition",
+    "revisions_approve",
     "revision_write_content",
 ]
 
-from briefings.services.revisions import revision_create_draft, revision_update  # noqa: E402
+from briefings.services.revisions import revision_cite, revision_create_draft, revision_update  # noqa: E402
 
-__all__ += ["revision_create_draft", "revision_update"]
+__all__ += ["revision_cite", "revision_create_draft", "revision_update"]

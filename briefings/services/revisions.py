@@ -6,11 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from briefings.markup import parse_revision
-from briefings.models import Citation, ReleaseKind, RevisionStatus, Section, SectionRevision
+from briefings.markup import ParsedRevision, parse_revision
+from briefings.models import Citation, Footnote, ReleaseKind, RevisionStatus, Section, SectionRevision
 from briefings.services.content import CitationSpec, RevisionNotEditable, revision_write_content
 from briefings.services.workflow import WorkflowPermissionDenied, is_editor
 from core.dates import today_tokyo
+from core.errors import NotFound
+from sources.models import Source
+from sources.parsing import extract_citations
+from sources.services import source_ingest
 
 if TYPE_CHECKING:
     from briefings.services.workflow import User
@@ -52,14 +56,20 @@ def revision_create_draft(
         )
         parsed = parse_revision(heading=revision.heading, body=revision.body)
         revision.save()
-        revision_write_content(revision=revision, parsed=parsed, citations=_carried_citations(base))
+        citations = _citations(parsed, carried=_carried_citations(base), old_texts=_note_texts(base),
+                               accessed_on=revision.information_as_of)
+        revision_write_content(revision=revision, parsed=parsed, citations=citations)
     return revision
 
 
 def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> SectionRevision:
     """Change fields of a draft; claims and footnotes are re-derived from the body.
 
-    Citations of footnotes whose key survives are kept. Raises
+    Citations of footnotes whose key and text survive are kept; a new or
+    rewritten note has its citations recognised from its text (newspapers,
+    Diet records, URLs…, as the importer does), URLs with the draft's
+    information cutoff as access date; others are added with ``revision_cite``.
+    Raises
     ``RevisionNotEditable`` (409) unless the revision is a draft,
     ``WorkflowPermissionDenied`` unless ``actor`` is an editor and
     ``BodyValidationError`` (400) for a malformed body; nothing is saved then.
@@ -78,9 +88,10 @@ def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> S
         for name, value in data.items():
             setattr(revision, name, value)
         parsed = parse_revision(heading=revision.heading, body=revision.body)
-        kept = _carried_citations(revision)
+        citations = _citations(parsed, carried=_carried_citations(revision), old_texts=_note_texts(revision),
+                               accessed_on=revision.information_as_of)
         revision.save(update_fields=[*data.keys(), "updated_at"])
-        revision_write_content(revision=revision, parsed=parsed, citations=kept)
+        revision_write_content(revision=revision, parsed=parsed, citations=citations)
     return revision
 
 
@@ -91,3 +102,48 @@ def _carried_citations(revision: SectionRevision | None) -> dict[str, list[Citat
     for citation in Citation.objects.filter(footnote__revision=revision).select_related("source", "footnote"):
         carried.setdefault(citation.footnote.key, []).append(CitationSpec(citation.source, citation.locator))
     return carried
+
+
+def revision_cite(
+    *, revision_id: int, footnote_key: str, source: Source, locator: str = "", actor: User
+) -> Citation:
+    """Add ``source`` to the citations of a draft's footnote; editors only, drafts only."""
+    if not is_editor(actor):
+        raise WorkflowPermissionDenied("出典を追加できるのは編集者（editors）のみです。")
+    with transaction.atomic():
+        revision = SectionRevision.objects.select_for_update().get(pk=revision_id)
+        if not revision.is_editable:
+            raise RevisionNotEditable(f"版{revision.pk}は「{revision.get_status_display()}」のため変更できません。")
+        footnote = Footnote.objects.filter(revision=revision, key=footnote_key).first()
+        if footnote is None:
+            raise NotFound(f"版{revision.pk}に脚注[^{footnote_key}]はありません。")
+        citation, _created = Citation.objects.get_or_create(
+            footnote=footnote, source=source,
+            defaults={"locator": locator, "position": footnote.citations.count()},
+        )
+    return citation
+
+
+def _note_texts(revision: SectionRevision | None) -> dict[str, str]:
+    if revision is None:
+        return {}
+    return dict(Footnote.objects.filter(revision=revision).values_list("key", "text"))
+
+
+def _citations(
+    parsed: ParsedRevision, *, carried: dict[str, list[CitationSpec]], old_texts: dict[str, str], accessed_on: dt.date
+) -> dict[str, list[CitationSpec]]:
+    result: dict[str, list[CitationSpec]] = {}
+    for note in parsed.footnotes:
+        if note.key in carried and old_texts.get(note.key) == note.text:
+            result[note.key] = carried[note.key]
+            continue
+        found = extract_citations(note.text).citations
+        if found:
+            result[note.key] = [
+                CitationSpec(source_ingest(parsed=match.source, accessed_on=accessed_on)[0], match.locator)
+                for match in found
+            ]
+        elif note.key in carried:
+            result[note.key] = carried[note.key]  # rewritten, but nothing recognisable: keep what the editor set
+    return result

@@ -232,13 +232,51 @@ def revision_transition(
         return revision
 
 
-def _approve(
-    *, revision: SectionRevision, actor: User | None, comment: str, publish_at: dt.datetime | None
-) -> None:
+def revisions_approve(*, revision_ids: list[int], actor: User | None, comment: str = "") -> list[SectionRevision]:
+    """Approve several submitted revisions of one briefing as a single new release.
+
+    All or nothing: each revision is checked as a single approval would be
+    (state, role, own-revision rule, stale base, pending schedule) and the first
+    refusal aborts the whole batch. The release is a correction only when every
+    revision is a correction. Returns the published revisions.
+    """
+    from briefings.models import ReleaseKind
     from briefings.services.publishing import lock_briefing, release_publish
 
-    lock_briefing(revision.section.briefing_id)
-    _check_base(revision)
+    if not revision_ids:
+        raise InvalidTransition("承認する版が選ばれていません。")
+    with transaction.atomic(durable=True):
+        revisions = [lock_revision(revision_id) for revision_id in sorted(set(revision_ids))]
+        briefings = {revision.section.briefing_id for revision in revisions}
+        if len(briefings) != 1:
+            raise InvalidTransition("まとめて承認できるのは同じブリーフィングの版だけです。")
+        sections = [revision.section_id for revision in revisions]
+        if len(set(sections)) != len(sections):
+            raise InvalidTransition("同じ節の版を2つ以上まとめて承認することはできません。")
+        lock_briefing(briefings.pop())
+        now = timezone.now()
+        for revision in revisions:
+            target_status(revision=revision, action=Action.APPROVE)
+            check_permission(revision=revision, action=Action.APPROVE, actor=actor)
+            _check_base(revision)
+            _check_no_schedule(revision)
+            revision.reviewed_by = actor  # type: ignore[assignment]
+            revision.reviewed_at = now
+        kind = (
+            ReleaseKind.CORRECTION
+            if all(revision.release_kind == ReleaseKind.CORRECTION for revision in revisions)
+            else ReleaseKind.UPDATE
+        )
+        release_publish(
+            briefing_id=revisions[0].section.briefing_id, revisions=revisions, actor=actor,
+            action=Action.APPROVE, comment=comment, kind=kind,
+        )
+        for revision in revisions:
+            _notify_on_commit(revision=revision, action=Action.APPROVE)
+        return [SectionRevision.objects.get(pk=revision.pk) for revision in revisions]
+
+
+def _check_no_schedule(revision: SectionRevision) -> None:
     scheduled = (
         SectionRevision.objects.filter(section_id=revision.section_id, status=RevisionStatus.SCHEDULED)
         .values_list("pk", flat=True)
@@ -249,6 +287,16 @@ def _approve(
             f"この節には公開予約中の版{scheduled}があります。その予約を取り消すか、公開後にリベースしてください。",
             extra={"scheduled": scheduled},
         )
+
+
+def _approve(
+    *, revision: SectionRevision, actor: User | None, comment: str, publish_at: dt.datetime | None
+) -> None:
+    from briefings.services.publishing import lock_briefing, release_publish
+
+    lock_briefing(revision.section.briefing_id)
+    _check_base(revision)
+    _check_no_schedule(revision)
     reviewed = {"reviewed_by": actor, "reviewed_at": timezone.now()}
     if publish_at is not None and publish_at > timezone.now():
         apply_transition(

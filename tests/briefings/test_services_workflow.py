@@ -203,3 +203,49 @@ def test_a_scheduled_revision_blocks_approving_another_of_the_same_section(brief
     back = revision_transition(revision_id=first.pk, action=Action.UNSCHEDULE, actor=reviewer, comment="延期")
     assert (back.status, back.publish_at) == (S.SUBMITTED, None)
     assert revision_transition(revision_id=second.pk, action=Action.APPROVE, actor=reviewer).status == S.PUBLISHED
+
+
+def test_several_sections_are_approved_together_as_one_release(briefing, editor, reviewer):
+    from briefings.services import revisions_approve
+
+    drafts = []
+    for key in ("ch4-1", "ch7-2"):
+        draft = _draft(Section.objects.get(briefing=briefing, key=key), editor)
+        revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor)
+        drafts.append(draft.pk)
+    published = revisions_approve(revision_ids=drafts, actor=reviewer, comment="3月の更新")
+    assert [r.status for r in published] == [S.PUBLISHED, S.PUBLISHED]
+    release = Release.objects.filter(briefing=briefing).order_by("-number").first()
+    assert release.number == 2 and set(release.entries.values_list("revision_id", flat=True)) >= set(drafts)
+
+
+def test_a_batch_with_one_bad_revision_publishes_nothing(briefing, editor, reviewer):
+    from briefings.services import revisions_approve
+
+    ok = _draft(Section.objects.get(briefing=briefing, key="ch4-1"), editor)
+    revision_transition(revision_id=ok.pk, action=Action.SUBMIT, actor=editor)
+    still_draft = _draft(Section.objects.get(briefing=briefing, key="ch7-2"), editor)
+    with pytest.raises(InvalidTransition):
+        revisions_approve(revision_ids=[ok.pk, still_draft.pk], actor=reviewer)
+    assert Release.objects.filter(briefing=briefing).count() == 1
+    assert SectionRevision.objects.get(pk=ok.pk).status == S.SUBMITTED
+    with pytest.raises(WorkflowPermissionDenied):
+        revisions_approve(revision_ids=[ok.pk], actor=editor)
+
+
+def test_new_notes_get_their_citations_from_their_text_and_by_hand(briefing, editor):
+    from briefings.services import revision_cite
+    from sources.models import Source
+
+    section = Section.objects.get(briefing=briefing, key="ch4-1")
+    draft = revision_create_draft(section=section, actor=editor)
+    body = draft.body.replace("[^p36]。", "[^p36]。新しい文である[^n1]。", 1) + (
+        "\n[^n1]: 「停戦案」『日本経済新聞』2025.3.7; 外務省「日ウクライナ首脳電話会談」<https://www.mofa.go.jp/mofaj/erp/c_see/ua/page1_000001.html>\n"
+    )
+    updated = revision_update(revision_id=draft.pk, actor=editor, data={"body": body})
+    cited = list(updated.footnotes.get(key="n1").citations.values_list("source__url_domain", flat=True))
+    assert "mofa.go.jp" in cited
+    assert updated.footnotes.get(key="p36").citations.count() == 1  # unchanged note keeps its citation
+    deck = Source.objects.create(fingerprint="f" * 64, kind="government_document", citation="防衛省資料")
+    revision_cite(revision_id=draft.pk, footnote_key="n1", source=deck, locator="3月10日時点", actor=editor)
+    assert updated.footnotes.get(key="n1").citations.filter(source=deck, locator="3月10日時点").exists()
