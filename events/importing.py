@@ -153,16 +153,24 @@ def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
     return records
 
 
+_JA_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])|(?<=[。、」）])\s+|\s+(?=[「（])")
+
+
+def japanese_text(value: Any) -> str:
+    """Strip, and drop the spaces YAML line folding leaves between Japanese characters."""
+    return _JA_GAP.sub("", str(value or "").strip())
+
+
 def _row(number: int, record: dict[str, Any], errors: list[str]) -> EventRow | None:
     where = f"{number}件目"
     problems: list[str] = []
     key = str(record.get("key") or "").strip()
     if not KEY.match(key):
         problems.append(f"キー「{key}」は英小文字・数字・ハイフン（3～100文字）で指定してください")
-    title = str(record.get("title") or "").strip()
+    title = japanese_text(record.get("title"))
     if not title:
         problems.append("title（見出し）が空です")
-    description = str(record.get("description") or "").strip()
+    description = japanese_text(record.get("description"))
     for name, value in (("title", title), ("description", description)):
         if len(value) > MAX_TEXT[name]:
             problems.append(f"{name}が長すぎます（{MAX_TEXT[name]}文字まで）")

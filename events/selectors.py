@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from briefings.models import Briefing, RevisionStatus, Section, SectionRevision
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent
 
 AFTER = "after"
+FOOTNOTE_MARK = re.compile(r"\[\^[^\]]+\]")
 AMBIGUOUS = "ambiguous"
 
 
@@ -105,6 +107,14 @@ def event_list() -> QuerySet[Event]:
         Prefetch("event_sources", queryset=EventSource.objects.select_related("source").order_by("position")),
         Prefetch("links", queryset=EventLink.objects.select_related("section__briefing").order_by("section__position")),
     ).order_by("occurred_on", "key")
+
+
+def section_labels(section_ids: set[int]) -> dict[int, str]:
+    """Number and heading of each section's published revision (「（２）台湾情勢」), in one query."""
+    rows = SectionRevision.objects.filter(section_id__in=section_ids, status=RevisionStatus.PUBLISHED).values_list(
+        "section_id", "number", "heading"
+    )
+    return {section_id: f"{number}{FOOTNOTE_MARK.sub('', heading)}" for section_id, number, heading in rows}
 
 
 def events_in_range(

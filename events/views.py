@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from events.filters import EventFilter
 from events.models import Tag
-from events.selectors import event_list
+from events.selectors import event_list, section_labels
 
 PAGE_SIZE = 50
 
@@ -22,6 +22,10 @@ def event_timeline(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    links = [link for event in page for link in event.links.all()]
+    labels = section_labels({link.section_id for link in links})
+    for link in links:
+        link.label = labels.get(link.section_id, link.section.key)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

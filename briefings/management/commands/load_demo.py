@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 PAPER = DEMO_DIR / "seeds" / "paper_2025-02.txt"
+EVENTS = DEMO_DIR / "events_2025-03.yaml"
 SLUG = "world-2025"
 TITLE = "2025年の国際情勢の概観と展望"
 ACCOUNTS = (
@@ -23,7 +24,10 @@ ACCOUNTS = (
 
 
 class Command(BaseCommand):
-    help = "Load the demo: import the 2025 paper as release 1 and create demo accounts (password = user name)."
+    help = (
+        "Load the demo: the 2025 paper as release 1, demo accounts (password = user name), the events of "
+        "March 2025 and the update published through the workflow as release 2 (2025-03-10). Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -47,3 +51,6 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             user.groups.add(*Group.objects.filter(name__in=groups))
             self.stdout.write(f"account {username} ({role}): password '{username}'")
+        # The events app's commands (by name: briefings does not import events).
+        call_command("import_events", str(EVENTS), stdout=self.stdout, stderr=self.stderr)
+        call_command("demo_march_update", briefing=SLUG, stdout=self.stdout, stderr=self.stderr)
