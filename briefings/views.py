@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from briefings.models import Briefing, Release
 from briefings.selectors import catalog, history
-from core.dates import format_date_ja, today_tokyo
+from briefings.selectors.changes import changes_between, section_history
+from core.dates import format_date_ja, to_tokyo, today_tokyo
 from core.errors import NotFound
 
 
@@ -43,7 +44,7 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
     release = history.release_as_of_date(briefing=briefing, day=as_of)
     if release is None:
         first = history.release_first(briefing=briefing)
-        since = f"最初の版は{format_date_ja(first.published_at.date())}に公開されました。" if first else ""
+        since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
     return _render_release(request, briefing, release, view="as_of", as_of=as_of)
 
@@ -54,6 +55,75 @@ def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     if release is None:
         raise Http404(f"「{briefing.title}」の第{number}版はありません。")
     return _render_release(request, briefing, release, view="release")
+
+
+def briefing_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """What changed between the releases in force at two dates (or two release numbers)."""
+    briefing = _briefing(slug)
+    first = history.release_first(briefing=briefing)
+    latest = history.release_latest(briefing=briefing)
+    if first is None or latest is None:
+        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+    try:
+        old = _release_param(request, briefing, "from", default=first)
+        new = _release_param(request, briefing, "to", default=latest)
+    except ValueError as exc:
+        return render(request, "400.html", {"message": str(exc)}, status=400)
+    if old.number > new.number:
+        return render(
+            request, "400.html",
+            {"message": f"比較の始点（第{old.number}版）が終点（第{new.number}版）より後です。from と to を入れ替えてください。"},
+            status=400,
+        )
+    changes = changes_between(old=old, new=new)
+    between = [r for r in history.release_list(briefing=briefing) if old.number < r.number <= new.number]
+    return render(
+        request,
+        "briefings/changes.html",
+        {"briefing": briefing, "changes": changes, "between": between, "first": first, "latest": latest,
+         "from_value": request.GET.get("from", ""), "to_value": request.GET.get("to", "")},
+    )
+
+
+def section_history_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Every published revision of one section, with its release and a link to its diff."""
+    briefing = _briefing(slug)
+    section = briefing.sections.filter(key=key).first()
+    releases = history.release_list(briefing=briefing)
+    if section is None or not releases:
+        raise Http404(f"「{briefing.title}」に節「{key}」はありません。")
+    entries = section_history(section=section, releases=releases)
+    if not entries:
+        raise Http404(f"節「{key}」はまだ公開されていません。")
+    return render(request, "briefings/section_history.html",
+                  {"briefing": briefing, "section": section, "entries": entries, "current": entries[0].revision})
+
+
+def _release_param(request: HttpRequest, briefing: Briefing, name: str, *, default: Release) -> Release:
+    """Resolve ``?from=``/``?to=`` (a date) or ``?from_release=``/``?to_release=`` (a number)."""
+    number = request.GET.get(f"{name}_release")
+    if number:
+        if not number.isdigit():
+            raise ValueError(f"{name}_release「{number}」は版番号（1以上の整数）で指定してください。")
+        release = history.release_by_number(briefing=briefing, number=int(number))
+        if release is None:
+            raise Http404(f"「{briefing.title}」の第{number}版はありません。")
+        return release
+    day = request.GET.get(name)
+    if not day:
+        return default
+    try:
+        value = dt.date.fromisoformat(day) if len(day) == 10 else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValueError(f"{name}「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
+    if value > today_tokyo():
+        raise ValueError(f"{name}「{day}」は未来の日付です。今日までの日付を指定してください。")
+    release = history.release_as_of_date(briefing=briefing, day=value)
+    if release is None:
+        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。")
+    return release
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -75,6 +145,7 @@ def _render_release(
 ) -> HttpResponse:
     snapshot = history.snapshot_for_release(release=release)
     latest = history.release_latest(briefing=briefing)
+    first = history.release_first(briefing=briefing)
     permalink = request.build_absolute_uri(
         reverse("briefings:release", kwargs={"slug": briefing.slug, "number": release.number})
     )
@@ -90,5 +161,7 @@ def _render_release(
             "view": view,
             "as_of": as_of,
             "permalink": permalink,
+            "first": first,
+            "since": to_tokyo(first.published_at).date() if first else None,
         },
     )
