@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from briefings.models import Briefing, Release
-from briefings.selectors import catalog, history
+from briefings.selectors import bibliography, catalog, history
 from briefings.selectors.changes import changes_between, section_history
 from core.dates import format_date_ja, to_tokyo, today_tokyo
 from core.errors import NotFound
+from sources.models import Source, SourceKind
 
 
 def briefing_list(request: HttpRequest) -> HttpResponse:
@@ -124,6 +125,21 @@ def _release_param(request: HttpRequest, briefing: Briefing, name: str, *, defau
     if release is None:
         raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。")
     return release
+
+
+def source_list_page(request: HttpRequest) -> HttpResponse:
+    """Bibliography of every source, filterable by kind, URL domain and text."""
+    kind = request.GET.get("kind", "")
+    if kind and kind not in SourceKind.values:
+        return render(request, "400.html", {"message": f"種別「{kind}」はありません（{'、'.join(SourceKind.labels)}）。"},
+                      status=400)
+    domain, q = request.GET.get("domain", "").strip()[:255], request.GET.get("q", "").strip()[:200]
+    entries = bibliography.bibliography(sources=bibliography.source_queryset(kind=kind, domain=domain, q=q))
+    domains = sorted(d for d in Source.objects.exclude(url_domain="").values_list("url_domain", flat=True).distinct())
+    return render(
+        request, "briefings/source_list.html",
+        {"entries": entries, "kinds": SourceKind.choices, "domains": domains, "kind": kind, "domain": domain, "q": q},
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
