@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("briefings.api.urls")),
     path("api/", include("events.api.urls")),
+    path("api/", include("sources.api.urls")),
     path("", include("events.urls")),
     path("", include("briefings.urls")),
 ]

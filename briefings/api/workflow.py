@@ -5,11 +5,12 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from briefings.api.catalog import visible_revisions
 from briefings.models import ReleaseKind, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
 from core.errors import ApplicationError, NotFound
@@ -102,11 +103,13 @@ class SectionDraftCreateApi(APIView):
 
 
 class RevisionDetailApi(APIView):
-    permission_classes = (IsAuthenticated,)
+    """A revision: anyone may read a published one; drafts only editors and reviewers."""
+
+    permission_classes = (IsAuthenticatedOrReadOnly,)
 
     @extend_schema(responses={200: RevisionOutputSerializer, 404: ERROR})
     def get(self, request: Request, revision_id: int) -> Response:
-        if not SectionRevision.objects.filter(pk=revision_id).exists():
+        if not visible_revisions(request.user).filter(pk=revision_id).exists():
             raise NotFound(f"版{revision_id}は存在しません。")
         return Response(_revision_out(revision_id))
 

@@ -23,14 +23,12 @@ from django.utils import timezone
 
 from briefings.models import RevisionStatus, RevisionTransition, SectionRevision
 from core.errors import Conflict, PermissionDeniedError
+from core.roles import EDITORS_GROUP, REVIEWERS_GROUP, is_editor, is_reviewer  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
-
-EDITORS_GROUP = "editors"
-REVIEWERS_GROUP = "reviewers"
 
 
 class Action(models.TextChoices):
@@ -76,24 +74,6 @@ class WorkflowPermissionDenied(PermissionDeniedError):
 
 class StaleBase(Conflict):
     code = "stale_base"
-
-
-def is_editor(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=EDITORS_GROUP).exists())
-    )
-
-
-def is_reviewer(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=REVIEWERS_GROUP).exists())
-    )
 
 
 def person(actor: User | None) -> User | None:

@@ -1,0 +1,162 @@
+"""Read API over sections, revisions, claims and releases (paginated, filterable).
+
+Anonymous users and users outside the editorial groups see published data only:
+revisions that are or were published, and releases already public.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+
+from briefings.filters import ClaimFilter, ReleaseFilter, RevisionFilter, SectionFilter
+from briefings.models import PUBLISHED_STATUSES, Claim, Release, RevisionStatus, Section, SectionRevision
+from briefings.services.workflow import is_editor, is_reviewer
+
+ERROR = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
+    description="error with a message",
+)
+LIST_RESPONSES = {400: ERROR}
+DETAIL_RESPONSES = {404: ERROR}
+
+
+def visible_revisions(user: Any) -> QuerySet[SectionRevision]:
+    """Every revision for editors and reviewers; published ones for everybody else."""
+    revisions = SectionRevision.objects.all()
+    if is_editor(user) or is_reviewer(user):
+        return revisions
+    return revisions.filter(status__in=PUBLISHED_STATUSES, published_at__lte=timezone.now())
+
+
+class SectionSerializer(serializers.ModelSerializer[Section]):
+    briefing = serializers.CharField(source="briefing.slug")
+    parent = serializers.CharField(source="parent.key", allow_null=True)
+    published_revision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = ("id", "briefing", "key", "parent", "position", "published_revision")
+
+    def get_published_revision(self, section: Section) -> int | None:
+        return self.context.get("published", {}).get(section.pk)
+
+
+class RevisionListSerializer(serializers.ModelSerializer[SectionRevision]):
+    briefing = serializers.CharField(source="section.briefing.slug")
+    section = serializers.CharField(source="section.key")
+
+    class Meta:
+        model = SectionRevision
+        fields = (
+            "id", "briefing", "section", "base", "status", "release_kind", "number", "heading", "information_as_of",
+            "change_summary", "published_at", "created_at",
+        )
+
+
+class ClaimSerializer(serializers.ModelSerializer[Claim]):
+    briefing = serializers.CharField(source="revision.section.briefing.slug")
+    section = serializers.CharField(source="revision.section.key")
+    footnote_refs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ("id", "briefing", "section", "revision", "position", "paragraph", "role", "text", "footnote_refs")
+
+    def get_footnote_refs(self, claim: Claim) -> list[dict[str, Any]]:
+        return [{"key": ref.footnote.key, "offset": ref.offset} for ref in claim.references.all()]
+
+
+class ReleaseSerializer(serializers.ModelSerializer[Release]):
+    briefing = serializers.CharField(source="briefing.slug")
+    sections = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Release
+        fields = ("id", "briefing", "number", "kind", "published_at", "information_as_of", "summary", "sections", "url")
+
+    def get_sections(self, release: Release) -> list[dict[str, Any]]:
+        return [{"key": e.section.key, "revision": e.revision_id} for e in release.entries.all()]
+
+    def get_url(self, release: Release) -> str:
+        return f"/briefings/{release.briefing.slug}/releases/{release.number}/"
+
+
+@extend_schema_view(get=extend_schema(responses={200: SectionSerializer(many=True), **LIST_RESPONSES}))
+class SectionListApi(generics.ListAPIView[Section]):
+    serializer_class = SectionSerializer
+    filterset_class = SectionFilter
+    permission_classes = (AllowAny,)
+
+    def get_queryset(self) -> QuerySet[Section]:
+        return Section.objects.select_related("briefing", "parent").order_by("briefing_id", "position")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        published = dict(
+            SectionRevision.objects.filter(status=RevisionStatus.PUBLISHED).values_list("section_id", "pk")
+        )
+        return {**super().get_serializer_context(), "published": published}
+
+
+@extend_schema_view(get=extend_schema(responses={200: RevisionListSerializer(many=True), **LIST_RESPONSES}))
+class RevisionListApi(generics.ListAPIView[SectionRevision]):
+    """Revisions, newest first. Drafts and pending revisions only for editors and reviewers."""
+
+    serializer_class = RevisionListSerializer
+    filterset_class = RevisionFilter
+    permission_classes = (AllowAny,)
+
+    def get_queryset(self) -> QuerySet[SectionRevision]:
+        return visible_revisions(self.request.user).select_related("section__briefing").order_by("-created_at", "-pk")
+
+
+@extend_schema_view(get=extend_schema(responses={200: ClaimSerializer(many=True), **LIST_RESPONSES}))
+class ClaimListApi(generics.ListAPIView[Claim]):
+    """Claims (sentences) of visible revisions; `q` finds Japanese text by substring."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    permission_classes = (AllowAny,)
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        revisions = visible_revisions(self.request.user)
+        return (
+            Claim.objects.filter(revision__in=revisions)
+            .select_related("revision__section__briefing")
+            .prefetch_related("references__footnote")
+            .order_by("revision_id", "position")
+        )
+
+
+@extend_schema_view(get=extend_schema(responses={200: ReleaseSerializer(many=True), **LIST_RESPONSES}))
+class ReleaseListApi(generics.ListAPIView[Release]):
+    """Public releases (never one dated in the future), newest first, with their manifests."""
+
+    serializer_class = ReleaseSerializer
+    filterset_class = ReleaseFilter
+    permission_classes = (AllowAny,)
+
+    def get_queryset(self) -> QuerySet[Release]:
+        return (
+            Release.objects.filter(published_at__lte=timezone.now())
+            .select_related("briefing")
+            .prefetch_related("entries__section")
+            .order_by("-published_at", "-number")
+        )
+
+
+@extend_schema_view(get=extend_schema(responses={200: ReleaseSerializer, **DETAIL_RESPONSES}))
+class ReleaseDetailApi(generics.RetrieveAPIView[Release]):
+    serializer_class = ReleaseSerializer
+    permission_classes = (AllowAny,)
+    lookup_url_kwarg = "release_id"
+
+    def get_queryset(self) -> QuerySet[Release]:
+        return ReleaseListApi.get_queryset(self)  # type: ignore[arg-type]
+
+

@@ -1,0 +1,63 @@
+"""django-filter filter sets of the briefings API."""
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from briefings.models import Claim, Release, ReleaseKind, RevisionStatus, Section, SectionRevision
+
+
+class SectionFilter(django_filters.FilterSet):
+    briefing = django_filters.CharFilter(field_name="briefing__slug")
+    key = django_filters.CharFilter()
+
+    class Meta:
+        model = Section
+        fields = ("briefing", "key")
+
+
+class RevisionFilter(django_filters.FilterSet):
+    briefing = django_filters.CharFilter(field_name="section__briefing__slug")
+    section = django_filters.CharFilter(field_name="section__key")
+    status = django_filters.MultipleChoiceFilter(choices=RevisionStatus.choices)
+    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    information_as_of_after = django_filters.DateFilter(field_name="information_as_of", lookup_expr="gte")
+    information_as_of_before = django_filters.DateFilter(field_name="information_as_of", lookup_expr="lte")
+    q = django_filters.CharFilter(field_name="body", lookup_expr="icontains", label="本文の文字列")
+
+    class Meta:
+        model = SectionRevision
+        fields = ("briefing", "section", "status")
+
+
+class ClaimFilter(django_filters.FilterSet):
+    briefing = django_filters.CharFilter(field_name="revision__section__briefing__slug")
+    section = django_filters.CharFilter(field_name="revision__section__key")
+    revision = django_filters.NumberFilter(field_name="revision_id")
+    release = django_filters.NumberFilter(method="filter_release", label="この版番号の公開版に含まれる文（briefing と併用）")
+    q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label="文の文字列")
+
+    class Meta:
+        model = Claim
+        fields = ("briefing", "section", "revision")
+
+    def filter_release(self, queryset: QuerySet[Claim], name: str, value: int) -> QuerySet[Claim]:
+        return queryset.filter(
+            revision__release_entries__release__number=value,
+            revision__release_entries__release__published_at__lte=timezone.now(),
+        ).distinct()
+
+
+class ReleaseFilter(django_filters.FilterSet):
+    briefing = django_filters.CharFilter(field_name="briefing__slug")
+    kind = django_filters.ChoiceFilter(choices=ReleaseKind.choices)
+    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    information_as_of_after = django_filters.DateFilter(field_name="information_as_of", lookup_expr="gte")
+    information_as_of_before = django_filters.DateFilter(field_name="information_as_of", lookup_expr="lte")
+
+    class Meta:
+        model = Release
+        fields = ("briefing", "kind")

@@ -1,0 +1,123 @@
+"""Sources API: anyone reads; editors create and edit (URLs must be http(s))."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.dates import DateParseError, parse_japanese_date
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDeniedError
+from core.roles import is_editor
+from sources.filters import SourceFilter
+from sources.models import Source, SourceKind
+from sources.parsing import ParsedSource
+from sources.selectors import source_list
+from sources.services import source_ingest, source_update
+
+ERROR = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
+    description="error with a message",
+)
+
+
+class SourceOutputSerializer(serializers.ModelSerializer[Source]):
+    class Meta:
+        model = Source
+        fields = (
+            "id", "kind", "citation", "title", "container", "volume", "author", "publisher", "issued_on",
+            "issued_until", "issued_precision", "issued_text", "url", "url_domain", "accessed_on", "pages",
+        )
+
+
+class SourceInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    citation = serializers.CharField(max_length=500)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    container = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    issued = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Japanese date text")
+    url = serializers.CharField(required=False, allow_blank=True, max_length=1000, help_text="http(s) only")
+    accessed_on = serializers.DateField(required=False, allow_null=True)
+
+
+def _require_editor(request: Request) -> None:
+    if not is_editor(request.user):
+        raise PermissionDeniedError("出典を登録・変更できるのは編集者（editors）のみです。")
+
+
+def _issued(text: str) -> Any:
+    if not text:
+        return None
+    try:
+        return parse_japanese_date(text)
+    except DateParseError as exc:
+        raise ApplicationError(str(exc), extra={"errors": {"issued": [str(exc)]}}) from exc
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: SourceOutputSerializer(many=True), 400: ERROR}),
+    post=extend_schema(request=SourceInputSerializer,
+                       responses={201: SourceOutputSerializer, 400: ERROR, 403: ERROR, 409: ERROR}),
+)
+class SourceListApi(generics.ListCreateAPIView[Source]):
+    serializer_class = SourceOutputSerializer
+    filterset_class = SourceFilter
+    permission_classes = (IsAuthenticatedOrReadOnly,)
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return source_list()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _require_editor(request)
+        data = SourceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        parsed = ParsedSource(
+            kind=values["kind"], citation=values["citation"], title=values.get("title", ""),
+            container=values.get("container", ""), author=values.get("author", ""),
+            publisher=values.get("publisher", ""), issued=_issued(values.get("issued", "")), url=values.get("url", ""),
+        )
+        source, created = source_ingest(parsed=parsed, accessed_on=values.get("accessed_on"))
+        if not created:
+            raise Conflict(f"同じ出典（id {source.pk}）が既にあります。", extra={"id": source.pk})
+        return Response(SourceOutputSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: SourceOutputSerializer, 404: ERROR}),
+    patch=extend_schema(request=SourceInputSerializer(partial=True),
+                        responses={200: SourceOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR}),
+)
+class SourceDetailApi(generics.GenericAPIView[Source]):
+    serializer_class = SourceOutputSerializer
+    permission_classes = (IsAuthenticatedOrReadOnly,)
+
+    def _get(self, source_id: int) -> Source:
+        source = Source.objects.filter(pk=source_id).first()
+        if source is None:
+            raise NotFound(f"出典{source_id}は存在しません。")
+        return source
+
+    def get(self, request: Request, source_id: int) -> Response:
+        return Response(SourceOutputSerializer(self._get(source_id)).data)
+
+    def patch(self, request: Request, source_id: int) -> Response:
+        _require_editor(request)
+        source = self._get(source_id)
+        data = SourceInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "issued" in values:
+            issued = _issued(values.pop("issued"))
+            values.update(
+                issued_on=issued.start if issued else None, issued_until=issued.until if issued else None,
+                issued_precision=issued.precision if issued else "", issued_text=issued.text if issued else "",
+            )
+        updated = source_update(source=source, data=values)
+        return Response(SourceOutputSerializer(updated).data)

@@ -1,0 +1,22 @@
+"""django-filter filter set of the sources API."""
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from sources.models import Source, SourceKind
+
+
+class SourceFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=SourceKind.choices)
+    domain = django_filters.CharFilter(field_name="url_domain", label="URLのドメイン（例：mofa.go.jp）")
+    issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
+    issued_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+    q = django_filters.CharFilter(method="filter_text", label="引用表記・標題・URLの文字列")
+
+    class Meta:
+        model = Source
+        fields = ("kind", "domain")
+
+    def filter_text(self, queryset: QuerySet[Source], name: str, value: str) -> QuerySet[Source]:
+        return queryset.filter(Q(citation__icontains=value) | Q(title__icontains=value) | Q(url__icontains=value))
