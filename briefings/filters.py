@@ -2,10 +2,25 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from briefings.models import Claim, Release, ReleaseKind, RevisionStatus, Section, SectionRevision
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Several choices; an empty value (``?status=``) means "not given", as for other filters."""
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:  # type: ignore[type-arg,override]
+        return super().filter(qs, [v for v in value if v])
 
 
 class SectionFilter(django_filters.FilterSet):
@@ -20,7 +35,7 @@ class SectionFilter(django_filters.FilterSet):
 class RevisionFilter(django_filters.FilterSet):
     briefing = django_filters.CharFilter(field_name="section__briefing__slug")
     section = django_filters.CharFilter(field_name="section__key")
-    status = django_filters.MultipleChoiceFilter(choices=RevisionStatus.choices)
+    status = ChoicesFilter(choices=[("", "—"), *RevisionStatus.choices])
     published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
     information_as_of_after = django_filters.DateFilter(field_name="information_as_of", lookup_expr="gte")
@@ -35,8 +50,8 @@ class RevisionFilter(django_filters.FilterSet):
 class ClaimFilter(django_filters.FilterSet):
     briefing = django_filters.CharFilter(field_name="revision__section__briefing__slug")
     section = django_filters.CharFilter(field_name="revision__section__key")
-    revision = django_filters.NumberFilter(field_name="revision_id")
-    release = django_filters.NumberFilter(method="filter_release", label="この版番号の公開版に含まれる文（briefing と併用）")
+    revision = IntegerFilter(field_name="revision_id")
+    release = IntegerFilter(method="filter_release", label="この版番号の公開版に含まれる文（briefing と併用）")
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label="文の文字列")
 
     class Meta:

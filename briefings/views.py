@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -146,6 +146,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     message = "お探しのページは見つかりませんでした。"
     if exception is not None and exception.args and isinstance(exception.args[0], str) and exception.args[0]:
         message = exception.args[0]
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"{request.path} は存在しません。", "code": "not_found"}, status=404)
     return render(request, "404.html", {"message": message}, status=404)
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from briefings.models import Briefing, Release
 from briefings.selectors.history import SnapshotClaim, SnapshotSection
+from core.api import InputSerializer
 
 
 class ReleaseSummarySerializer(serializers.ModelSerializer[Release]):
@@ -38,14 +39,15 @@ class BriefingDetailSerializer(BriefingOutputSerializer):
         return ReleaseSummarySerializer(self.context["releases"], many=True).data  # type: ignore[return-value]
 
 
-class SnapshotInputSerializer(serializers.Serializer[Any]):
-    as_of = serializers.DateField(required=False, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD (Asia/Tokyo)")
-    release = serializers.IntegerField(required=False, min_value=1)
+class SnapshotInputSerializer(InputSerializer):
+    as_of = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"],
+        help_text="the release in force at the end of this day, YYYY-MM-DD (Asia/Tokyo)",
+    )
+    release = serializers.IntegerField(
+        required=False, min_value=1, help_text="a release number; with as_of, it must have been public on that day"
+    )
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "as_of" in attrs and "release" in attrs:
-            raise serializers.ValidationError("as_of と release は同時に指定できません。")
-        return attrs
 
 
 class FootnoteRefSerializer(serializers.Serializer[Any]):

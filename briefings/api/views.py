@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from briefings.api.serializers import (
 )
 from briefings.models import Briefing
 from briefings.selectors import catalog, history
-from core.dates import today_tokyo
+from core.dates import end_of_day_tokyo, today_tokyo
 from core.errors import NotFound
 
 ERROR = OpenApiResponse(
@@ -46,10 +45,7 @@ class BriefingDetailApi(APIView):
 
 class SnapshotApi(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description="the release in force at the end of this day (Asia/Tokyo)"),
-            OpenApiParameter("release", OpenApiTypes.INT, description="a release number"),
-        ],
+        parameters=[SnapshotInputSerializer],
         responses={200: SnapshotOutputSerializer, 400: ERROR, 404: ERROR},
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -60,6 +56,9 @@ class SnapshotApi(APIView):
             number = params.validated_data["release"]
             release = history.release_by_number(briefing=briefing, number=number)
             missing = f"第{number}版はありません。"
+            day = params.validated_data.get("as_of")
+            if release is not None and day is not None and release.published_at > end_of_day_tokyo(day):
+                release, missing = None, f"第{number}版は{day.isoformat()}の時点ではまだ公開されていません。"
         elif "as_of" in params.validated_data:
             day = params.validated_data["as_of"]
             release = None if day > today_tokyo() else history.release_as_of_date(briefing=briefing, day=day)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from briefings.api.catalog import visible_revisions
 from briefings.models import ReleaseKind, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
+from core.api import InputSerializer
 from core.errors import ApplicationError, NotFound
 
 ERROR = OpenApiResponse(
@@ -40,7 +41,7 @@ class RevisionOutputSerializer(serializers.ModelSerializer[SectionRevision]):
         return sorted(revision.covered_events.values_list("event_id", flat=True))
 
 
-class DraftInputSerializer(serializers.Serializer[Any]):
+class DraftInputSerializer(InputSerializer):
     number = serializers.CharField(required=False, allow_blank=True, max_length=20)
     heading = serializers.CharField(required=False, allow_blank=True, max_length=255)
     body = serializers.CharField(required=False, allow_blank=True)
@@ -53,16 +54,16 @@ class DraftInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class ApproveInputSerializer(serializers.Serializer[Any]):
+class ApproveInputSerializer(InputSerializer):
     publish_at = serializers.DateTimeField(required=False, help_text="ISO datetime; future = scheduled")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RejectInputSerializer(serializers.Serializer[Any]):
+class RejectInputSerializer(InputSerializer):
     comment = serializers.CharField(allow_blank=False, help_text="required: why the revision goes back")
 
 
-class SubmitInputSerializer(serializers.Serializer[Any]):
+class SubmitInputSerializer(InputSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

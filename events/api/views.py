@@ -10,11 +10,13 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import InputSerializer
 from core.errors import NotFound
 from events.filters import EventFilter
 from events.importing import EventFileError, row_from_record
 from events.models import Event
 from events.selectors import event_list
+from sources.models import SourceKind
 from events.services import EventInputError, event_save
 
 ERROR = OpenApiResponse(
@@ -56,8 +58,8 @@ class EventOutputSerializer(serializers.ModelSerializer[Event]):
         fields = ("id", "key", "title", "description", "date", "tags", "sources", "sections", "created_at", "updated_at")
 
 
-class EventSourceInputSerializer(serializers.Serializer[Any]):
-    kind = serializers.CharField(required=False)
+class EventSourceInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
     citation = serializers.CharField()
     title = serializers.CharField(required=False, allow_blank=True)
     publisher = serializers.CharField(required=False, allow_blank=True)
@@ -66,7 +68,7 @@ class EventSourceInputSerializer(serializers.Serializer[Any]):
     locator = serializers.CharField(required=False, allow_blank=True)
 
 
-class EventInputSerializer(serializers.Serializer[Any]):
+class EventInputSerializer(InputSerializer):
     briefing = serializers.SlugField(help_text="slug of the briefing whose sections are named in `sections`")
     key = serializers.SlugField(max_length=100)
     date = serializers.CharField(max_length=100, help_text="Japanese date text: 25年3月5日, 2024年10月～12月, 令7.1.8")

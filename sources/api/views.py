@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import InputSerializer
 from core.dates import DateParseError, parse_japanese_date
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDeniedError
 from core.roles import is_editor
@@ -34,7 +35,7 @@ class SourceOutputSerializer(serializers.ModelSerializer[Source]):
         )
 
 
-class SourceInputSerializer(serializers.Serializer[Any]):
+class SourceInputSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     citation = serializers.CharField(max_length=500)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
