@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from briefings.models import Briefing, Release
+from briefings.pdf import release_pdf
 from briefings.selectors import bibliography, catalog, history
 from briefings.selectors.changes import changes_between, section_history
 from core.dates import format_date_ja, to_tokyo, today_tokyo
@@ -56,6 +57,19 @@ def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     if release is None:
         raise Http404(f"「{briefing.title}」の第{number}版はありません。")
     return _render_release(request, briefing, release, view="release")
+
+
+def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Release ``number`` as a PDF, Japanese fonts embedded, notes after each section."""
+    briefing = _briefing(slug)
+    release = history.release_by_number(briefing=briefing, number=number)
+    if release is None:
+        raise Http404(f"「{briefing.title}」の第{number}版はありません。")
+    permalink = request.build_absolute_uri(reverse("briefings:release", kwargs={"slug": slug, "number": number}))
+    response = HttpResponse(release_pdf(request=request, release=release, permalink=permalink),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
+    return response
 
 
 def briefing_changes(request: HttpRequest, slug: str) -> HttpResponse:

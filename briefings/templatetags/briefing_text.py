@@ -31,6 +31,11 @@ def diff_html(segments: Iterable[Segment]) -> SafeString:
 
 
 @register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key)
+
+
+@register.filter
 def action_label(action: str) -> str:
     from briefings.services import Action
 
