@@ -5,6 +5,7 @@ links and links for ``<https://…>`` URLs.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.utils.html import escape, format_html
@@ -56,4 +57,19 @@ def diff_html(segments: Iterable[Segment]) -> SafeString:
             parts.append(format_html('<del class="diff-del">{}</del>', segment.text))
         else:
             parts.append(escape(segment.text))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+def highlight_html(text: str, terms: list[str]) -> SafeString:
+    """Escaped ``text`` with case-insensitive occurrences of ``terms`` in ``<mark>``."""
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(format_html("<mark>{}</mark>", match[0]))
+        position = match.end()
+    parts.append(escape(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped

@@ -14,6 +14,7 @@ urlpatterns = [
     path("briefings/<slug:slug>/releases/<int:number>/", views.release_detail, name="release"),
     path("briefings/<slug:slug>/releases/<int:number>/pdf", views.release_pdf_view, name="release_pdf"),
     path("briefings/<slug:slug>/changes/", views.briefing_changes, name="changes"),
+    path("briefings/<slug:slug>/search/", views.briefing_search, name="search"),
     path("briefings/<slug:slug>/feed/", ReleaseFeed(), name="feed"),
     path("briefings/<slug:slug>/sections/<str:key>/history/", views.section_history_page, name="section_history"),
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from briefings.models import Briefing, Release
 from briefings.pdf import release_pdf
-from briefings.selectors import bibliography, catalog, history
+from briefings.selectors import bibliography, catalog, history, search
 from briefings.selectors.changes import changes_between, section_history
 from core.dates import format_date_ja, to_tokyo, today_tokyo
 from core.errors import NotFound
@@ -70,6 +70,26 @@ def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpRespon
                             content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
     return response
+
+
+def briefing_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search the latest release (or ``?release=n``) for sentences and notes containing the words."""
+    briefing = _briefing(slug)
+    number = request.GET.get("release", "")
+    if number and not number.isdigit():
+        return render(request, "400.html", {"message": f"release「{number}」は版番号（整数）で指定してください。"}, status=400)
+    release = history.release_by_number(briefing=briefing, number=int(number)) if number else history.release_latest(
+        briefing=briefing
+    )
+    if release is None:
+        raise Http404(f"「{briefing.title}」に{'第' + number + '版' if number else '公開された版'}はありません。")
+    query = request.GET.get("q", "")[:200]
+    hits = search.search_release(release=release, query=query)
+    return render(
+        request, "briefings/search.html",
+        {"briefing": briefing, "release": release, "query": query, "terms": search.search_terms(query), "hits": hits,
+         "releases": history.release_list(briefing=briefing)},
+    )
 
 
 def briefing_changes(request: HttpRequest, slug: str) -> HttpResponse:

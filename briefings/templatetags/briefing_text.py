@@ -31,6 +31,12 @@ def diff_html(segments: Iterable[Segment]) -> SafeString:
 
 
 @register.filter
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """Escape ``text`` and wrap each occurrence of the search terms in ``<mark>``."""
+    return rendering.highlight_html(text, terms)
+
+
+@register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)
 
