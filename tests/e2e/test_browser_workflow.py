@@ -6,39 +6,18 @@ to Playwright's sync API, hence ``DJANGO_ALLOW_ASYNC_UNSAFE`` (set by scripts/te
 """
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from briefings.models import RevisionStatus, SectionRevision
 from core.dates import today_tokyo
+from tests.e2e.conftest import needs_chromium
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NEW_SENTENCE = "2025年3月初旬までに、ロシア軍はクルスク州の大部分を奪還したとされる。"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def page(live_server):  # type: ignore[no-untyped-def]
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def _login(page, base: str, username: str) -> None:

@@ -1,0 +1,94 @@
+"""Reader pages in a real browser: footnote links both ways, the changes page, valid HTML
+(the Nu HTML Checker, vnu-jar) and no axe-core WCAG 2 A/AA violations on any of them."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.conftest import needs_chromium
+from tests.events.conftest import EVENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+READER_PAGES = [
+    "/",
+    "/briefings/world-2025/",
+    "/briefings/world-2025/as-of/2025-02-09/",
+    "/briefings/world-2025/as-of/2025-03-10/",
+    "/briefings/world-2025/releases/1/",
+    "/briefings/world-2025/changes/?from=2025-02-09",
+    "/briefings/world-2025/sections/ch4-1/history/",
+    "/briefings/world-2025/search/?q=%E3%82%AF%E3%83%AB%E3%82%B9%E3%82%AF",
+    "/events/",
+    "/events/?tag=%E5%8C%97%E6%9C%9D%E9%AE%AE",
+    "/sources/",
+    "/briefings/world-2025/as-of/2025-13-01/",  # the 400 page
+    "/briefings/world-2025/as-of/2024-01-01/",  # the 404 page
+]
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def demo(briefing, editor, reviewer):  # type: ignore[no-untyped-def]
+    call_command("import_events", str(EVENTS))
+    call_command("demo_march_update")
+    return briefing
+
+
+@needs_chromium
+def test_reader_follows_footnotes_both_ways_and_reads_the_changes(page, live_server, demo):
+    page.goto(f"{live_server.url}/briefings/world-2025/as-of/2025-02-09/")
+    page.click("a#fnref-12")
+    assert page.evaluate("location.hash") == "#fn-12"
+    assert page.locator("#fn-12").is_visible()
+    page.click("#fn-12 a.backref")
+    assert page.evaluate("location.hash") == "#fnref-12"
+    # a cross-reference inside a note leads to the note it names
+    page.click("#fn-13 a.xref") if page.locator("#fn-13 a.xref").count() else None
+    page.click("text=2025年2月9日（第1版）以降の変更点")
+    page.wait_for_url("**/changes/**")
+    changed = page.locator("section.change")
+    assert changed.count() == 3
+    assert "87万人以上" in page.locator("#change-ch4-1 ins").first.inner_text() or "87万人以上" in page.inner_text("#change-ch4-1")
+
+
+@pytest.mark.skipif(not VNU.exists() or not shutil.which("java"), reason="vnu-jar (npm install) or Java missing")
+def test_every_reader_page_is_valid_html(client, demo, tmp_path):
+    files = []
+    for index, url in enumerate(READER_PAGES):
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        path = tmp_path / f"page{index}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
+        capture_output=True, text=True, timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [f"{READER_PAGES[files.index(m['url'].removeprefix('file:'))]}: {m['message']}" for m in messages]
+    assert not problems, "\n".join(problems)
+
+
+@needs_chromium
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing (npm install)")
+def test_no_wcag_a_or_aa_violations_on_reader_pages(page, live_server, demo):
+    script = AXE.read_text(encoding="utf-8")
+    failures = []
+    for url in READER_PAGES:
+        page.goto(f"{live_server.url}{url}")
+        page.add_script_tag(content=script)
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        for violation in result["violations"]:
+            targets = [node["target"] for node in violation["nodes"][:3]]
+            failures.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+    assert not failures, "\n".join(failures)
