@@ -1,6 +1,8 @@
 """django-filter filter sets of the briefings API."""
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
@@ -23,6 +25,23 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         return super().filter(qs, [v for v in value if v])
 
 
+class UTCDateTimeField(forms.DateTimeField):
+    """An ISO 8601 datetime, converted to UTC so any offset the client sends reaches the database."""
+
+    def to_python(self, value: object) -> dt.datetime | None:
+        parsed = django_filters.fields.IsoDateTimeField().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(dt.timezone.utc) if parsed.tzinfo else parsed
+        except OverflowError as exc:
+            raise forms.ValidationError("日時が範囲外です。") from exc
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 class SectionFilter(django_filters.FilterSet):
     briefing = django_filters.CharFilter(field_name="briefing__slug")
     key = django_filters.CharFilter()
@@ -36,8 +55,8 @@ class RevisionFilter(django_filters.FilterSet):
     briefing = django_filters.CharFilter(field_name="section__briefing__slug")
     section = django_filters.CharFilter(field_name="section__key")
     status = ChoicesFilter(choices=[("", "—"), *RevisionStatus.choices])
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lte")
     information_as_of_after = django_filters.DateFilter(field_name="information_as_of", lookup_expr="gte")
     information_as_of_before = django_filters.DateFilter(field_name="information_as_of", lookup_expr="lte")
     q = django_filters.CharFilter(field_name="body", lookup_expr="icontains", label="本文の文字列")
@@ -68,8 +87,8 @@ class ClaimFilter(django_filters.FilterSet):
 class ReleaseFilter(django_filters.FilterSet):
     briefing = django_filters.CharFilter(field_name="briefing__slug")
     kind = django_filters.ChoiceFilter(choices=ReleaseKind.choices)
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lte")
     information_as_of_after = django_filters.DateFilter(field_name="information_as_of", lookup_expr="gte")
     information_as_of_before = django_filters.DateFilter(field_name="information_as_of", lookup_expr="lte")
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from briefings.caching import cached_release_page
 from briefings.models import Briefing, Release
 from briefings.pdf import release_pdf
 from briefings.selectors import bibliography, catalog, history, search
@@ -25,7 +26,10 @@ def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
     release = history.release_latest(briefing=briefing)
     if release is None:
         raise Http404(f"「{briefing.title}」はまだ公開されていません。")
-    return _render_release(request, briefing, release, view="latest")
+    return cached_release_page(
+        request, key=f"latest:{release.pk}", immutable=False,
+        render=lambda: _render_release(request, briefing, release, view="latest"),
+    )
 
 
 def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
@@ -48,7 +52,10 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
-    return _render_release(request, briefing, release, view="as_of", as_of=as_of)
+    return cached_release_page(
+        request, key=f"as-of:{release.pk}:{as_of.isoformat()}", immutable=as_of < today_tokyo(),
+        render=lambda: _render_release(request, briefing, release, view="as_of", as_of=as_of),
+    )
 
 
 def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -56,7 +63,10 @@ def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     release = history.release_by_number(briefing=briefing, number=number)
     if release is None:
         raise Http404(f"「{briefing.title}」の第{number}版はありません。")
-    return _render_release(request, briefing, release, view="release")
+    return cached_release_page(
+        request, key=f"release:{release.pk}", immutable=True,
+        render=lambda: _render_release(request, briefing, release, view="release"),
+    )
 
 
 def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -196,7 +206,6 @@ def _render_release(
     request: HttpRequest, briefing: Briefing, release: Release, *, view: str, as_of: dt.date | None = None
 ) -> HttpResponse:
     snapshot = history.snapshot_for_release(release=release)
-    latest = history.release_latest(briefing=briefing)
     first = history.release_first(briefing=briefing)
     permalink = request.build_absolute_uri(
         reverse("briefings:release", kwargs={"slug": briefing.slug, "number": release.number})
@@ -208,8 +217,6 @@ def _render_release(
             "briefing": briefing,
             "release": release,
             "snapshot": snapshot,
-            "latest": latest,
-            "is_latest": latest is not None and latest.pk == release.pk,
             "view": view,
             "as_of": as_of,
             "permalink": permalink,

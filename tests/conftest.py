@@ -36,3 +36,13 @@ def reviewer(django_user_model):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user("reviewer", "reviewer@example.org", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="reviewers"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Rendered pages are cached by release id; ids can repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -93,3 +93,18 @@ def test_sources_api_filters_and_editor_writes(client, briefing, editor, reviewe
     assert client.patch(f"/api/sources/{source_id}/", {"title": "x"}, content_type="application/json",
                         **reviewer_auth).status_code == 403
     assert client.patch(f"/api/sources/{source_id}/", {"title": "x"}, content_type="application/json").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "published_before=0082-02-18T11:51:36%2B19:56",
+        "published_after=0001-01-01T00:00:00%2B05:00",
+        "published_after=9999-12-31T23:59:59-05:00",
+        "information_as_of_after=7371-12-17&information_as_of_before=0403-07-19",
+    ],
+)
+def test_extreme_dates_and_offsets_are_answered_not_crashed(client, briefing, query):
+    for endpoint in ("/api/revisions/", "/api/releases/"):
+        response = client.get(f"{endpoint}?{query}")
+        assert response.status_code in (200, 400), (endpoint, query, response.content[:200])

@@ -1,0 +1,24 @@
+// Release pages are cached as immutable; whether a later release exists is asked here.
+(function () {
+  "use strict";
+  var notice = document.getElementById("not-latest");
+  if (!notice || !window.fetch) { return; }
+  var current = parseInt(notice.dataset.release, 10);
+  fetch(notice.dataset.api, { headers: { "Accept": "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (briefing) {
+      if (!briefing || !briefing.releases || !briefing.releases.length) { return; }
+      var latest = briefing.releases.reduce(function (a, b) { return a.number > b.number ? a : b; });
+      if (latest.number <= current) { return; }
+      var parts = latest.information_as_of.split("-");
+      var label = parseInt(parts[0], 10) + "年" + parseInt(parts[1], 10) + "月" + parseInt(parts[2], 10) + "日現在";
+      var link = document.createElement("a");
+      link.href = notice.dataset.base + latest.number + "/";
+      link.textContent = "最新の第" + latest.number + "版（" + label + "）";
+      notice.textContent = "この版は最新ではありません。";
+      notice.appendChild(link);
+      notice.appendChild(document.createTextNode("があります。"));
+      notice.hidden = false;
+    })
+    .catch(function () { /* the page stays readable without the notice */ });
+})();
