@@ -11,6 +11,7 @@ from briefings.services.content import RevisionNotEditable
 from briefings.services.revisions import revision_create_draft
 from briefings.services.workflow import WorkflowPermissionDenied, is_editor, is_reviewer, person
 from core.errors import ApplicationError, NotFound
+from core.tasks import enqueue_on_commit
 from events.importing import EventFileError, EventRow
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, Tag, TagKind
 from events.selectors import stale_sections
@@ -200,7 +201,7 @@ def _notify_on_commit(section_ids: list[int]) -> None:
         return
     from events import tasks
 
-    transaction.on_commit(lambda: tasks.notify_stale_sections_task.delay(section_ids))
+    enqueue_on_commit(tasks.notify_stale_sections_task, section_ids)
 
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from briefings.models import RevisionStatus, RevisionTransition, SectionRevision
 from core.errors import Conflict, PermissionDeniedError
 from core.roles import EDITORS_GROUP, REVIEWERS_GROUP, is_editor, is_reviewer  # noqa: F401  (re-exported)
+from core.tasks import enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -326,6 +327,6 @@ def _notify_on_commit(*, revision: SectionRevision, action: str) -> None:
 
     revision_id = revision.pk
     if action == Action.SUBMIT:
-        transaction.on_commit(lambda: tasks.revision_notify_reviewers_task.delay(revision_id))
+        enqueue_on_commit(tasks.revision_notify_reviewers_task, revision_id)
     elif action in {Action.APPROVE, Action.SCHEDULE, Action.REJECT}:
-        transaction.on_commit(lambda: tasks.revision_notify_author_task.delay(revision_id, action))
+        enqueue_on_commit(tasks.revision_notify_author_task, revision_id, action)

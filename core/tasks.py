@@ -1,0 +1,37 @@
+"""Queue Celery tasks after commit without ever losing the work to a broker outage.
+
+``enqueue_on_commit`` sends the task once the transaction commits (never for
+a rollback). If the broker cannot be reached, the task runs here, in-process,
+and the outage is logged: an approval is never undone or lost because Redis
+is down, and its notifications still go out.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# What a broker outage looks like from the client side (kombu/redis-py raise subclasses of these).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (OSError, ConnectionError, TimeoutError)
+try:  # pragma: no cover - import guard
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    BROKER_ERRORS = (*BROKER_ERRORS, KombuOperationalError)
+except ImportError:  # pragma: no cover
+    pass
+
+
+def enqueue(task: Any, *args: Any) -> None:
+    """Send ``task`` to the broker; run it in-process if the broker is unreachable."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except BROKER_ERRORS as exc:
+        logger.warning("broker unreachable (%s); running %s in-process", exc, task.name)
+        task.apply(args=args)
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> None:
+    transaction.on_commit(lambda: enqueue(task, *args))
