@@ -34,6 +34,12 @@ class CachedPage:
     content_type: str
 
 
+def immutable_hit(request: HttpRequest) -> HttpResponse | None:
+    """The response for an immutable URL served before, straight from the cache: no database."""
+    page: CachedPage | None = cache.get(_url_key(request))
+    return None if page is None else _respond(request, page, immutable=True)
+
+
 def cached_release_page(
     request: HttpRequest, *, key: str, immutable: bool, render: Callable[[], HttpResponse]
 ) -> HttpResponse:
@@ -49,6 +55,16 @@ def cached_release_page(
         body = response.content
         page = CachedPage(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', response["Content-Type"])
         cache.set(cache_key, page, timeout=None if immutable else 60)
+    if immutable:
+        cache.set(_url_key(request), page, timeout=None)
+    return _respond(request, page, immutable=immutable)
+
+
+def _url_key(request: HttpRequest) -> str:
+    return f"url-page:{RENDER_VERSION}:{request.get_host()}:{request.path}"
+
+
+def _respond(request: HttpRequest, page: CachedPage, *, immutable: bool) -> HttpResponse:
     headers = {"ETag": page.etag, "Cache-Control": IMMUTABLE if immutable else REVALIDATE}
     if _matches(request.headers.get("If-None-Match", ""), page.etag):
         not_modified = HttpResponseNotModified()

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from briefings.caching import cached_release_page
+from briefings.caching import cached_release_page, immutable_hit
 from briefings.models import Briefing, Release
 from briefings.pdf import release_pdf
 from briefings.selectors import bibliography, catalog, history, search
@@ -33,6 +33,8 @@ def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
+    if (hit := immutable_hit(request)) is not None:
+        return hit
     briefing = _briefing(slug)
     try:
         as_of = dt.date.fromisoformat(day) if len(day) == 10 else None
@@ -59,6 +61,8 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
 
 
 def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    if (hit := immutable_hit(request)) is not None:
+        return hit
     briefing = _briefing(slug)
     release = history.release_by_number(briefing=briefing, number=number)
     if release is None:

@@ -213,9 +213,13 @@ def _assemble(
     """Turn (section, revision) pairs into reader structures in four queries."""
     revision_ids = [revision.pk for _section, revision in pairs]
 
-    claims_by_revision: dict[int, list[Claim]] = defaultdict(list)
-    for claim in Claim.objects.filter(revision_id__in=revision_ids).order_by("revision_id", "position"):
-        claims_by_revision[claim.revision_id].append(claim)
+    claims_by_revision: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for pk, revision_id, paragraph, role, text in (
+        Claim.objects.filter(revision_id__in=revision_ids)
+        .order_by("revision_id", "position")
+        .values_list("pk", "revision_id", "paragraph", "role", "text")
+    ):
+        claims_by_revision[revision_id].append((pk, paragraph, role, text))
 
     refs_by_claim: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for claim_id, offset, key in (
@@ -246,22 +250,20 @@ def _assemble(
             revision=revision.pk,
             information_as_of=revision.information_as_of,
         )
-        for claim in claims_by_revision[revision.pk]:
+        for pk, paragraph, role, text in claims_by_revision[revision.pk]:
             view = SnapshotClaim(
-                id=claim.pk,
-                text=claim.text,
+                id=pk,
+                text=text,
                 refs=tuple(
-                    SnapshotRef(key, numbers[key], offset)
-                    for offset, key in refs_by_claim[claim.pk]
-                    if key in numbers
+                    SnapshotRef(key, numbers[key], offset) for offset, key in refs_by_claim.get(pk, ()) if key in numbers
                 ),
             )
-            if claim.role == ClaimRole.HEADING:
+            if role == ClaimRole.HEADING:
                 section.heading = view
                 continue
-            while len(section.paragraphs) <= claim.paragraph:
+            while len(section.paragraphs) <= paragraph:
                 section.paragraphs.append([])
-            section.paragraphs[claim.paragraph].append(view)
+            section.paragraphs[paragraph].append(view)
         section.paragraphs = [p for p in section.paragraphs if p]
         sections.append(section)
 

@@ -127,7 +127,8 @@ def release_publish(
         ReleaseSection(release=release, section_id=section_id, revision_id=revision_id, position=index)
         for index, (section_id, revision_id) in enumerate(ordered)
     )
-    transaction.on_commit(lambda: _release_published(release.pk))
+    backdated = published_at is not None and published_at < timezone.now() - dt.timedelta(minutes=1)
+    transaction.on_commit(lambda: _release_published(release.pk, backdated=backdated))
     return release
 
 
@@ -152,8 +153,14 @@ def _check_cross_references(revision_ids: list[int], numbering: dict[str, int]) 
         )
 
 
-def _release_published(release_id: int) -> None:
-    """After commit: let caches and listeners know (cache invalidation hook)."""
+def _release_published(release_id: int, *, backdated: bool = False) -> None:
+    """After commit: let listeners know. A release dated in the past (an operator's
+    import) can change what past as-of URLs resolve to, so cached pages are dropped."""
+    from django.core.cache import cache
+
     from briefings.signals import release_published
+
+    if backdated:
+        cache.clear()
 
     release_published.send(sender=Release, release_id=release_id)
