@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import database_from_env, env_bool, env_int, env_list, env_str
@@ -112,6 +114,17 @@ STORAGES = {
     },
 }
 
+# Link checking of sources (sources/services.py, sources/tasks.py).
+LINK_CHECK_TIMEOUT = float(env_int("LINK_CHECK_TIMEOUT", 10))
+LINK_CHECK_HOST_CONCURRENCY = env_int("LINK_CHECK_HOST_CONCURRENCY", 1)
+LINK_CHECK_MIN_INTERVAL = env_int("LINK_CHECK_MIN_INTERVAL", 6 * 3600)
+LINK_CHECK_SPACING = env_int("LINK_CHECK_SPACING", 2)  # seconds between queued checks of one sweep
+LINK_DEAD_AFTER_FAILURES = env_int("LINK_DEAD_AFTER_FAILURES", 3)
+LINK_DEAD_AFTER_DAYS = env_int("LINK_DEAD_AFTER_DAYS", 3)
+LINK_CHECK_USER_AGENT = env_str("LINK_CHECK_USER_AGENT") or (
+    "BriefingsLinkChecker/1.0 (dated policy briefings; checks cited sources once a day)"
+)
+
 # Admin login throttling (core/throttling.py): failures per address or user name per window.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
@@ -169,6 +182,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "briefings.revision_publish_due_task",
         "schedule": 60.0,
         "options": {"expires": 50},
+    },
+    "check-source-links": {
+        "task": "sources.link_check_all_task",
+        "schedule": crontab(hour=3, minute=17),  # daily, 03:17 Asia/Tokyo (CELERY_TIMEZONE)
     },
 }
 

@@ -43,6 +43,11 @@ class Source(TimeStampedModel):
     url_domain = models.CharField("ドメイン", max_length=255, blank=True, db_index=True, editable=False)
     accessed_on = models.DateField("最終アクセス日", null=True, blank=True)
     pages = models.CharField("掲載頁", max_length=100, blank=True)
+    archive_url = models.URLField(
+        "アーカイブURL", max_length=1000, blank=True,
+        help_text="Internet Archive や国立国会図書館 WARP の保存ページ。リンク切れのとき読者に示します。",
+    )
+    archive_captured_on = models.DateField("アーカイブの保存日", null=True, blank=True)
 
     class Meta:
         verbose_name = "出典"
@@ -73,3 +78,72 @@ class Source(TimeStampedModel):
         if self.issued_on is None:
             return ""
         return format_partial_date(self.issued_on, self.issued_precision, until=self.issued_until)
+
+
+class LinkOutcome(models.TextChoices):
+    OK = "ok", "正常"
+    REDIRECT_SAME_SITE = "redirect_same_site", "同じサイト内へ転送"
+    REDIRECT_OTHER_SITE = "redirect_other_site", "別のサイトへ転送"
+    NOT_FOUND = "not_found", "見つからない（404/410）"
+    SOFT_404 = "soft_404", "見つからない旨のページ（soft 404）"
+    CLIENT_ERROR = "client_error", "その他のクライアントエラー（4xx）"
+    SERVER_ERROR = "server_error", "サーバーエラー（5xx）"
+    TIMEOUT = "timeout", "時間切れ"
+    CONNECTION_ERROR = "connection_error", "接続できない"
+
+
+FAILING_OUTCOMES = (
+    LinkOutcome.NOT_FOUND, LinkOutcome.SOFT_404, LinkOutcome.CLIENT_ERROR, LinkOutcome.SERVER_ERROR,
+    LinkOutcome.TIMEOUT, LinkOutcome.CONNECTION_ERROR,
+)
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "未確認"
+    OK = "ok", "正常"
+    MOVED = "moved", "別のサイトへ転送"
+    FAILING = "failing", "失敗あり（様子見）"
+    DEAD = "dead", "リンク切れ"
+
+
+class LinkCheck(models.Model):
+    """One check of a source's URL. Append-only; kept apart from the immutable release data."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="link_checks", verbose_name="出典")
+    url = models.URLField("確認したURL", max_length=1000)
+    checked_at = models.DateTimeField("確認日時", db_index=True)
+    outcome = models.CharField("結果", max_length=24, choices=LinkOutcome.choices)
+    http_status = models.PositiveSmallIntegerField("HTTPステータス", null=True, blank=True)
+    final_url = models.URLField("転送先", max_length=1000, blank=True)
+    error = models.CharField("エラー", max_length=500, blank=True)
+    elapsed_ms = models.PositiveIntegerField("所要時間（ミリ秒）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "リンク確認"
+        verbose_name_plural = "リンク確認"
+        ordering = ("-checked_at", "-pk")
+        indexes = [models.Index(fields=("source", "-checked_at"), name="linkcheck_source_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.get_outcome_display()} ({self.checked_at:%Y-%m-%d})"
+
+
+class LinkHealth(models.Model):
+    """The current health of a source's URL, derived from its checks."""
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="link_health", verbose_name="出典")
+    status = models.CharField("状態", max_length=16, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED,
+                              db_index=True)
+    last_checked_at = models.DateTimeField("最終確認", null=True, blank=True)
+    last_ok_at = models.DateTimeField("最後に正常だった日時", null=True, blank=True)
+    failing_since = models.DateTimeField("失敗が続いている起点", null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField("連続失敗回数", default=0)
+    last_outcome = models.CharField("直近の結果", max_length=24, choices=LinkOutcome.choices, blank=True)
+    final_url = models.URLField("転送先", max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = "リンクの状態"
+        verbose_name_plural = "リンクの状態"
+
+    def __str__(self) -> str:
+        return f"{self.source.url} {self.get_status_display()}"
