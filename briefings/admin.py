@@ -26,10 +26,12 @@ from briefings.models import (
     SectionRevision,
 )
 from briefings.forms import ReviewActionForm, RevisionForm
+from briefings.selectors import bibliography
 from briefings.selectors.review import revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
 from briefings.services.workflow import is_editor, is_reviewer
 from core.errors import ApplicationError
+from sources.models import LinkHealth
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -345,3 +347,53 @@ class RevisionTransitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(LinkHealth)
+class LinkHealthAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Link health for editors: what needs attention, and which notes and sections cite it."""
+
+    list_display = ("status", "citation", "url", "last_checked_at", "consecutive_failures", "failing_since",
+                    "archive", "affected")
+    list_filter = ("status", "last_outcome")
+    search_fields = ("source__citation", "source__url")
+    ordering = ("-consecutive_failures", "source__url_domain")
+    readonly_fields = ("source", "status", "last_checked_at", "last_ok_at", "failing_since", "consecutive_failures",
+                       "last_outcome", "final_url")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LinkHealth]:
+        return super().get_queryset(request).select_related("source")
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        ids = [health.source_id for health in changelist.result_list]
+        self._affected = bibliography.citing_notes(source_ids=ids)
+        return changelist
+
+    @admin.display(description="出典")
+    def citation(self, obj: LinkHealth) -> str:
+        return obj.source.citation[:80]
+
+    @admin.display(description="URL")
+    def url(self, obj: LinkHealth) -> str:
+        return format_html('<a href="{0}" rel="noopener">{0}</a>', obj.source.url)
+
+    @admin.display(description="アーカイブ")
+    def archive(self, obj: LinkHealth) -> str:
+        if not obj.source.archive_url:
+            url = reverse("admin:sources_source_change", args=[obj.source_id])
+            return format_html('<a href="{}">登録する</a>', url)
+        return format_html('<a href="{}" rel="noopener">あり</a>', obj.source.archive_url)
+
+    @admin.display(description="引用している注・節（最新の版）")
+    def affected(self, obj: LinkHealth) -> str:
+        notes = getattr(self, "_affected", {}).get(obj.source_id, [])
+        if not notes:
+            return "—"
+        return "、".join(f"注{note.number}（{note.section_key}）" for note in notes)

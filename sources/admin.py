@@ -7,12 +7,36 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from sources.models import Source
+from core.tasks import enqueue
+from sources.models import LinkCheck, Source
 from sources.services import source_update
+
+
+class LinkCheckInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = LinkCheck
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("checked_at", "outcome", "http_status", "final_url", "error", "elapsed_ms")
+    readonly_fields = fields
+    ordering = ("-checked_at",)
+    verbose_name_plural = "リンク確認の記録"
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    inlines = (LinkCheckInline,)
+    actions = ("check_links_now",)
+
+    @admin.action(description="リンクを今すぐ確認（Celery）")
+    def check_links_now(self, request: HttpRequest, queryset: Any) -> None:
+        from sources.tasks import link_check_task
+
+        ids = list(queryset.exclude(url="").values_list("pk", flat=True))
+        for source_id in ids:
+            enqueue(link_check_task, source_id, True)
+        self.message_user(request, f"{len(ids)}件のリンク確認を依頼しました。結果は「リンクの状態」に表示されます。", messages.SUCCESS)
+
     list_display = ("citation", "kind", "issued_text", "url_domain", "accessed_on")
     list_filter = ("kind", "url_domain", "issued_precision")
     search_fields = ("citation", "title", "author", "publisher", "container", "url")
@@ -21,7 +45,7 @@ class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         (None, {"fields": ("kind", "citation")}),
         ("書誌", {"fields": ("author", "title", "container", "volume", "publisher", "pages")}),
         ("日付", {"fields": ("issued_text", "issued_on", "issued_until", "issued_precision", "accessed_on")}),
-        ("URL", {"fields": ("url", "url_domain")}),
+        ("URL", {"fields": ("url", "url_domain", "archive_url", "archive_captured_on")}),
         ("記録", {"fields": ("fingerprint", "created_at", "updated_at")}),
     )
 

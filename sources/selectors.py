@@ -7,4 +7,4 @@ from sources.models import Source
 
 
 def source_list() -> QuerySet[Source]:
-    return Source.objects.order_by("kind", "issued_on", "pk")
+    return Source.objects.select_related("link_health").order_by("kind", "issued_on", "pk")

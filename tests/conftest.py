@@ -46,3 +46,22 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     cache.clear()
     yield
     cache.clear()
+
+
+_LOOPBACK = {"localhost", "127.0.0.1", "::1", "testserver", None}
+
+
+@pytest.fixture(autouse=True)
+def _no_requests_leave_the_machine(monkeypatch):  # type: ignore[no-untyped-def]
+    """Any attempt to resolve or reach a host other than loopback fails the test loudly."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in _LOOPBACK and not str(name).startswith("127."):
+            raise OSError(f"tests must not reach {name!r}: only 127.0.0.1 is allowed")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)

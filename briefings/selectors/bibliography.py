@@ -46,7 +46,10 @@ def bibliography(*, sources: QuerySet[Source]) -> list[BibliographyEntry]:
 
     Four queries plus one per briefing (its latest public release).
     """
-    entries = {source.pk: BibliographyEntry(source) for source in sources.order_by("kind", "citation", "pk")}
+    entries = {
+        source.pk: BibliographyEntry(source)
+        for source in sources.select_related("link_health").order_by("kind", "citation", "pk")
+    }
     latest = [r for r in (release_latest(briefing=b) for b in Briefing.objects.all()) if r is not None]
     if entries and latest:
         manifest = {
@@ -68,3 +71,9 @@ def bibliography(*, sources: QuerySet[Source]) -> list[BibliographyEntry]:
     for entry in entries.values():
         entry.notes.sort(key=lambda note: (note.briefing.pk, note.number))
     return sorted(entries.values(), key=lambda entry: (entry.first_number, entry.source.kind, entry.source.citation))
+
+
+def citing_notes(*, source_ids: list[int]) -> dict[int, list[CitingNote]]:
+    """The notes of the latest releases citing each of ``source_ids``."""
+    entries = bibliography(sources=Source.objects.filter(pk__in=source_ids))
+    return {entry.source.pk: entry.notes for entry in entries}

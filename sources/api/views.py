@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -27,12 +27,25 @@ ERROR = OpenApiResponse(
 
 
 class SourceOutputSerializer(serializers.ModelSerializer[Source]):
+    link_status = serializers.SerializerMethodField(help_text="unchecked, ok, moved, failing or dead")
+    link_checked_at = serializers.SerializerMethodField()
+
     class Meta:
         model = Source
         fields = (
             "id", "kind", "citation", "title", "container", "volume", "author", "publisher", "issued_on",
             "issued_until", "issued_precision", "issued_text", "url", "url_domain", "accessed_on", "pages",
+            "archive_url", "archive_captured_on", "link_status", "link_checked_at",
         )
+
+    def get_link_status(self, source: Source) -> str:
+        health = getattr(source, "link_health", None) if source.url else None
+        return health.status if health else ("unchecked" if source.url else "")
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_link_checked_at(self, source: Source) -> Any:
+        health = getattr(source, "link_health", None)
+        return health.last_checked_at if health else None
 
 
 class SourceInputSerializer(InputSerializer):
@@ -45,6 +58,8 @@ class SourceInputSerializer(InputSerializer):
     issued = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Japanese date text")
     url = serializers.CharField(required=False, allow_blank=True, max_length=1000, help_text="http(s) only")
     accessed_on = serializers.DateField(required=False, allow_null=True)
+    archive_url = serializers.CharField(required=False, allow_blank=True, max_length=1000, help_text="http(s) only")
+    archive_captured_on = serializers.DateField(required=False, allow_null=True)
 
 
 def _require_editor(request: Request) -> None:
@@ -87,6 +102,9 @@ class SourceListApi(generics.ListCreateAPIView[Source]):
         source, created = source_ingest(parsed=parsed, accessed_on=values.get("accessed_on"))
         if not created:
             raise Conflict(f"同じ出典（id {source.pk}）が既にあります。", extra={"id": source.pk})
+        archive = {k: values[k] for k in ("archive_url", "archive_captured_on") if values.get(k)}
+        if archive:
+            source = source_update(source=source, data=archive)
         return Response(SourceOutputSerializer(source).data, status=status.HTTP_201_CREATED)
 
 

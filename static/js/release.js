@@ -22,3 +22,39 @@
     })
     .catch(function () { /* the page stays readable without the notice */ });
 })();
+
+// Dead links in the notes: point readers to the archived copy, around the page, never in it.
+(function () {
+  "use strict";
+  var notice = document.getElementById("not-latest");
+  if (!notice || !window.fetch) { return; }
+  var api = notice.dataset.sources;
+  if (!api) { return; }
+  fetch(api, { headers: { "Accept": "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (page) {
+      if (!page || !page.results) { return; }
+      page.results.forEach(function (source) {
+        document.querySelectorAll("section.footnotes a.url").forEach(function (link) {
+          if (link.getAttribute("href") !== source.url || link.dataset.checked) { return; }
+          link.dataset.checked = "1";
+          var note = document.createElement("span");
+          note.className = "dead-link";
+          note.textContent = "（リンク切れ";
+          if (source.archive_url) {
+            var archive = document.createElement("a");
+            archive.href = source.archive_url;
+            archive.rel = "noopener";
+            archive.textContent = "アーカイブ" + (source.archive_captured_on ? "（" + source.archive_captured_on + "保存）" : "");
+            note.appendChild(document.createTextNode("。"));
+            note.appendChild(archive);
+          }
+          note.appendChild(document.createTextNode("）"));
+          var after = link.nextSibling;  // the text node that begins with ">"
+          var rest = after && after.nodeType === 3 && after.data.charAt(0) === ">" ? after.splitText(1) : after;
+          link.parentNode.insertBefore(note, rest);
+        });
+      });
+    })
+    .catch(function () { /* the notes stay as published */ });
+})();

@@ -94,3 +94,23 @@ def test_no_wcag_a_or_aa_violations_on_reader_pages(page, live_server, demo):
             targets = [node["target"] for node in violation["nodes"][:3]]
             failures.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
     assert not failures, "\n".join(failures)
+
+
+@needs_chromium
+def test_a_dead_link_in_a_note_points_to_its_archive(page, live_server, briefing):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sources.models import LinkHealth, LinkStatus, Source
+
+    source = Source.objects.filter(url__contains="jetro.go.jp").first()
+    source.archive_url = "https://warp.ndl.go.jp/info:ndljp/pid/0000000"
+    source.archive_captured_on = dt.date(2025, 2, 9)
+    source.save()
+    LinkHealth.objects.create(source=source, status=LinkStatus.DEAD, last_checked_at=timezone.now(),
+                              consecutive_failures=3)
+    page.goto(f"{live_server.url}/briefings/world-2025/releases/1/")
+    marker = page.wait_for_selector("section.footnotes .dead-link")
+    assert "リンク切れ" in marker.inner_text()
+    assert marker.query_selector("a").get_attribute("href") == source.archive_url
