@@ -96,7 +96,8 @@ class History:
     """Grows the briefing's history one release (all sections) at a time, in bulk."""
 
     def __init__(self) -> None:
-        call_command("migrate", run_syncdb=True, verbosity=0)
+        call_command("migrate", verbosity=0)
+        call_command("migrate", run_syncdb=True, verbosity=0)  # then the peer's tables (no migrations)
         call_command("import_briefing", str(PAPER), slug=SLUG, title="2025年の国際情勢の概観と展望", verbosity=0)
         self.briefing = Briefing.objects.get(slug=SLUG)
         first = Release.objects.get(briefing=self.briefing, number=1)
@@ -285,7 +286,7 @@ def main() -> None:
         lines.append(
             f"| {size:,} | {ours[0]:.1f} / {ours[1]:.1f} | {ours[2]} | {page[0]:.1f} / {page[1]:.1f} | {page[2]} "
             f"| {peer[0]:.1f} / {peer[1]:.1f} | {peer[2]} | {parsed[0]:.1f} / {parsed[1]:.1f} "
-            f"| {ours[0] / peer[0]:.2f} | {ours[0] / parsed[0]:.2f} |"
+            f"| {ours[0] / peer[0]:.3g} | {ours[0] / parsed[0]:.3g} |"
         )
         print(lines[-1], f"(history built in {built:.1f} s)", flush=True)
     largest = sizes[-1]
