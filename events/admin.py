@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from briefings.selectors.source_problems import sections_with_source_problems
 from briefings.services.workflow import is_editor, is_reviewer
 from core.errors import ApplicationError
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
@@ -100,6 +101,7 @@ class StaleSectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "opts": self.model._meta,
             "title": "更新が必要な節",
             "entries": stale_sections(),
+            "source_problems": sections_with_source_problems(),
             "can_edit": is_editor(request.user),
             "can_review": is_reviewer(request.user),
         }

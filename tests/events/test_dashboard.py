@@ -42,3 +42,15 @@ def test_bad_dashboard_input_is_a_message_not_an_error(client, briefing, demo_ev
     client.force_login(editor)
     response = client.post(URL, {"action": "draft", "section": "abc"}, follow=True)
     assert response.status_code == 200 and "指定が正しくありません" in response.content.decode()
+
+
+def test_sections_citing_a_dead_or_moved_source_are_shown_with_the_claims(client, briefing, editor):
+    from sources.models import LinkHealth, LinkStatus, Source
+
+    source = Source.objects.filter(url__contains="jetro.go.jp").first()
+    LinkHealth.objects.create(source=source, status=LinkStatus.DEAD, consecutive_failures=3)
+    client.force_login(editor)
+    html = client.get(URL).content.decode()
+    block = html.split('id="source-problems"')[1]
+    assert "リンク切れ" in block and 'id="sources-' in block and "JETRO" in block
+    assert "引用している文：「" in block and "アーカイブ未登録" in block
