@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
-RENDER_VERSION = "4"  # bump when a release template changes
+RENDER_VERSION = "5"  # bump when a release template changes
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 

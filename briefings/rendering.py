@@ -47,6 +47,17 @@ def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
+def note_text_html(text: str) -> SafeString:
+    """Escaped text with ``<https://…>`` URLs as links (no cross-references)."""
+    parts: list[str] = []
+    for kind, value in split_note(text):
+        if kind == "url":
+            parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
+        else:
+            parts.append(escape(value))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
 def diff_html(segments: Iterable[Segment]) -> SafeString:
     """Return diff segments as escaped text with ``<del>`` and ``<ins>`` marks."""
     parts: list[str] = []

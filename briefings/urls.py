@@ -9,6 +9,7 @@ app_name = "briefings"
 urlpatterns = [
     path("", views.briefing_list, name="list"),
     path("sources/", views.source_list_page, name="sources"),
+    path("sources/csl.json", views.source_csl_export, name="sources_csl"),
     path("briefings/<slug:slug>/", views.briefing_latest, name="latest"),
     path("briefings/<slug:slug>/as-of/<str:day>/", views.briefing_as_of, name="as_of"),
     path("briefings/<slug:slug>/releases/<int:number>/", views.release_detail, name="release"),

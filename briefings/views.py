@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from briefings.selectors import bibliography, catalog, history, search
 from briefings.selectors.changes import changes_between, section_history
 from core.dates import format_date_ja, to_tokyo, today_tokyo
 from core.errors import NotFound
+from sources.citations import to_csl
 from sources.models import Source, SourceKind
 
 
@@ -190,6 +192,20 @@ def source_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def source_csl_export(request: HttpRequest) -> HttpResponse:
+    """The bibliography as CSL-JSON, for reference managers (same filters as /sources/)."""
+    kind = request.GET.get("kind", "")
+    if kind and kind not in SourceKind.values:
+        return JsonResponse({"detail": f"種別「{kind}」はありません。"}, status=400)
+    sources = bibliography.source_queryset(kind=kind, domain=request.GET.get("domain", "")[:255],
+                                           q=request.GET.get("q", "")[:200]).order_by("pk")
+    response = JsonResponse([to_csl(source) for source in sources], safe=False,
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Type"] = "application/vnd.citationstyles.csl+json; charset=utf-8"
+    response["Content-Disposition"] = 'inline; filename="sources.csl.json"'
+    return response
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = "お探しのページは見つかりませんでした。"
     if exception is not None and exception.args and isinstance(exception.args[0], str) and exception.args[0]:
@@ -197,6 +213,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": f"{request.path} は存在しません。", "code": "not_found"}, status=404)
     return render(request, "404.html", {"message": message}, status=404)
+
+
+def _common_access_date(snapshot: history.Snapshot) -> dt.date | None:
+    """The access date most of the release's cited URLs share (stated once, as the paper does)."""
+    dates = Counter(
+        citation.source.accessed_on
+        for note in snapshot.footnotes
+        for citation in note.citations
+        if citation.source.url and citation.source.accessed_on
+    )
+    return dates.most_common(1)[0][0] if dates else None
 
 
 def _briefing(slug: str) -> Briefing:
@@ -226,5 +253,6 @@ def _render_release(
             "permalink": permalink,
             "first": first,
             "since": to_tokyo(first.published_at).date() if first else None,
+            "access_date": _common_access_date(snapshot),
         },
     )

@@ -11,6 +11,8 @@ from briefings import rendering
 from briefings.diffing import Segment
 from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
 from core.dates import format_date_ja, format_datetime_ja
+from sources.citations import format_citation
+from sources.models import Source
 
 register = template.Library()
 
@@ -28,6 +30,19 @@ def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
 @register.filter
 def diff_html(segments: Iterable[Segment]) -> SafeString:
     return rendering.diff_html(segments)
+
+
+@register.filter
+def citation_html(source: Source) -> SafeString:
+    """The source in the paper's style, its URL a link."""
+    return rendering.note_text_html(format_citation(source))
+
+
+@register.filter
+def access_note(note: SnapshotFootnote, common: dt.date | None) -> str:
+    """「（最終アクセス日：2025年3月10日）」 when a URL of the note was accessed on another day."""
+    days = sorted({c.source.accessed_on for c in note.citations if c.source.url and c.source.accessed_on} - {common})
+    return f"（最終アクセス日：{'、'.join(format_date_ja(day) for day in days)}）" if days else ""
 
 
 @register.filter
