@@ -221,20 +221,18 @@ def _assemble(
     ):
         claims_by_revision[revision_id].append((pk, paragraph, role, text))
 
-    refs_by_claim: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for claim_id, offset, key in (
-        FootnoteReference.objects.filter(claim__revision_id__in=revision_ids)
-        .order_by("claim_id", "offset", "pk")
-        .values_list("claim_id", "offset", "footnote__key")
-    ):
-        refs_by_claim[claim_id].append((offset, key))
-
+    # Notes first: references and citations are then found by footnote id, without joins.
     notes = list(Footnote.objects.filter(revision_id__in=revision_ids))
+    key_by_note = {note.pk: note.key for note in notes}
+    refs_by_claim: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for claim_id, offset, _pk, footnote_id in sorted(
+        FootnoteReference.objects.filter(footnote_id__in=key_by_note).values_list("claim_id", "offset", "pk", "footnote_id")
+    ):
+        refs_by_claim[claim_id].append((offset, key_by_note[footnote_id]))
+
     citations_by_note: dict[int, list[SnapshotCitation]] = defaultdict(list)
     for citation in (
-        Citation.objects.filter(footnote__revision_id__in=revision_ids)
-        .select_related("source")
-        .order_by("footnote_id", "position")
+        Citation.objects.filter(footnote_id__in=key_by_note).select_related("source").order_by("footnote_id", "position")
     ):
         citations_by_note[citation.footnote_id].append(SnapshotCitation(citation.source, citation.locator))
 
