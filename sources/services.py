@@ -46,6 +46,8 @@ def source_ingest(*, parsed: ParsedSource, accessed_on: dt.date | None = None) -
     )
     _validate(source)
     source.save()
+    if source.url:
+        LinkHealth.objects.create(source=source)  # unchecked until the first check
     return source, True
 
 
@@ -54,12 +56,17 @@ def source_update(*, source: Source, data: dict[str, Any]) -> Source:
 
     Raises ``ValidationError`` naming the field for a bad value.
     """
+    old_url = source.url
     for name, value in data.items():
         setattr(source, name, value)
     source.url_domain = url_domain(source.url)
     _validate(source)
     with transaction.atomic():
         source.save()
+        if source.url != old_url:  # a new address starts a new health record
+            LinkHealth.objects.filter(source=source).delete()
+            if source.url:
+                LinkHealth.objects.create(source=source)
     return source
 
 

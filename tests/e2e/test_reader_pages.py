@@ -108,7 +108,7 @@ def test_a_dead_link_in_a_note_points_to_its_archive(page, live_server, briefing
     source.archive_url = "https://warp.ndl.go.jp/info:ndljp/pid/0000000"
     source.archive_captured_on = dt.date(2025, 2, 9)
     source.save()
-    LinkHealth.objects.create(source=source, status=LinkStatus.DEAD, last_checked_at=timezone.now(),
+    LinkHealth.objects.filter(source=source).update(status=LinkStatus.DEAD, last_checked_at=timezone.now(),
                               consecutive_failures=3)
     page.goto(f"{live_server.url}/briefings/world-2025/releases/1/")
     marker = page.wait_for_selector("section.footnotes .dead-link")

@@ -48,7 +48,7 @@ def test_sections_citing_a_dead_or_moved_source_are_shown_with_the_claims(client
     from sources.models import LinkHealth, LinkStatus, Source
 
     source = Source.objects.filter(url__contains="jetro.go.jp").first()
-    LinkHealth.objects.create(source=source, status=LinkStatus.DEAD, consecutive_failures=3)
+    LinkHealth.objects.filter(source=source).update(status=LinkStatus.DEAD, consecutive_failures=3)
     client.force_login(editor)
     html = client.get(URL).content.decode()
     block = html.split('id="source-problems"')[1]

@@ -13,7 +13,7 @@ def dead_source(briefing):  # type: ignore[no-untyped-def]
     source.archive_url = "https://warp.ndl.go.jp/20250209/https://www.jetro.go.jp/biznews/2025/02/3c47421538fdd400.html"
     source.archive_captured_on = dt.date(2025, 2, 9)
     source.save()
-    LinkHealth.objects.create(source=source, status=LinkStatus.DEAD, last_checked_at=timezone.now(),
+    LinkHealth.objects.filter(source=source).update(status=LinkStatus.DEAD, last_checked_at=timezone.now(),
                               consecutive_failures=3, failing_since=timezone.now() - dt.timedelta(days=4))
     return source
 

@@ -95,10 +95,18 @@ def test_one_host_is_checked_one_request_at_a_time(site):
 @pytest.mark.django_db
 def test_editors_see_link_health_with_the_notes_citing_each_source(client, briefing, editor):
     source = Source.objects.filter(url__contains="jetro.go.jp").first()
-    LinkHealth.objects.create(source=source, status=LinkStatus.DEAD, consecutive_failures=4)
+    LinkHealth.objects.filter(source=source).update(status=LinkStatus.DEAD, consecutive_failures=4)
     client.force_login(editor)
     html = client.get("/admin/sources/linkhealth/?status=dead").content.decode()
     assert "jetro.go.jp" in html and "注" in html and "登録する" in html
     response = client.post("/admin/sources/source/", {"action": "check_links_now", "_selected_action": [source.pk]},
                            follow=True)
     assert "リンク確認を依頼しました" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_url_of_the_paper_has_a_health_record(briefing):
+    with_url = Source.objects.exclude(url="")
+    assert with_url.count() > 20
+    assert LinkHealth.objects.filter(source__in=with_url, status=LinkStatus.UNCHECKED).count() == with_url.count()
+    assert not LinkHealth.objects.filter(source__url="").exists()
