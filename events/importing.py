@@ -184,7 +184,12 @@ def _row(number: int, record: dict[str, Any], errors: list[str]) -> EventRow | N
         except DateParseError as exc:
             problems.append(str(exc))
     tags = tuple(_tag(str(tag)) for tag in _list(record.get("tags"), "tags", problems))
+    problems.extend(f"タグ「{name[:20]}…」が長すぎます（50文字まで）" for name, _kind in tags if len(name) > 50)
+    problems.extend("空のタグがあります" for name, _kind in tags if not name)
     sections = tuple(str(s).strip() for s in _list(record.get("sections"), "sections", problems))
+    date_text = str(raw_date or "").strip()
+    if len(date_text) > 100:
+        problems.append("date（日付）が長すぎます（100文字まで）")
     sources = tuple(
         source for source in (_source(item, problems) for item in _list(record.get("sources"), "sources", problems))
         if source is not None
@@ -238,6 +243,11 @@ def _source(item: Any, problems: list[str]) -> SourceRow | None:
         except DateParseError as exc:
             problems.append(f"出典の日付: {exc}")
             return None
+    limits = {"title": 500, "publisher": 255, "locator": 200, "url": 1000}
+    too_long = [name for name, limit in limits.items() if len(str(item.get(name) or "")) > limit]
+    if too_long:
+        problems.append("出典の" + "・".join(too_long) + "が長すぎます（" + "、".join(f"{n}は{limits[n]}文字まで" for n in too_long) + "）")
+        return None
     parsed = ParsedSource(
         kind=kind, citation=citation, title=str(item.get("title") or ""), publisher=str(item.get("publisher") or ""),
         issued=issued, url=url,

@@ -16,7 +16,7 @@ def hostile(briefing, editor, reviewer, client):  # type: ignore[no-untyped-def]
     yaml_payload = PAYLOAD.replace("'", "''")
     _slug, rows = read_events(
         f"- key: hostile\n  date: 2025年3月1日\n  title: '{yaml_payload}'\n  description: '{yaml_payload}'\n"
-        f"  tags: ['{yaml_payload}']\n  sections: [ch4-1]\n"
+        f"  tags: ['<script>alert(1)</script>']\n  sections: [ch4-1]\n"
         f"  sources: [{{citation: '{yaml_payload}', title: '{yaml_payload}', locator: '{yaml_payload}'}}]\n",
         fmt="yaml",
     )

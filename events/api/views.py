@@ -61,11 +61,11 @@ class EventOutputSerializer(serializers.ModelSerializer[Event]):
 class EventSourceInputSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
     citation = serializers.CharField()
-    title = serializers.CharField(required=False, allow_blank=True)
-    publisher = serializers.CharField(required=False, allow_blank=True)
-    issued = serializers.CharField(required=False, allow_blank=True, help_text="Japanese date text")
-    url = serializers.CharField(required=False, allow_blank=True)
-    locator = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    issued = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Japanese date text")
+    url = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    locator = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class EventInputSerializer(InputSerializer):

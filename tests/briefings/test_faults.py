@@ -21,16 +21,18 @@ def _submitted(briefing, editor, key="ch4-1"):
 
 @pytest.fixture
 def broker_down():  # type: ignore[no-untyped-def]
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_connection_retry",
-                                             "broker_connection_max_retries", "broker_transport_options")}
-    app.conf.update(
-        task_always_eager=False, broker_url="redis://127.0.0.1:9/0", broker_connection_retry=False,
+    saved = {key: app.conf.get(key) for key in ("task_always_eager", "broker_write_url", "broker_connection_retry",
+                                                 "broker_connection_max_retries", "broker_transport_options")}
+    app.conf.update(  # broker_write_url: the settings' CELERY_BROKER_URL would win over broker_url
+        task_always_eager=False, broker_write_url="redis://127.0.0.1:9/0", broker_connection_retry=False,
         broker_connection_max_retries=0, broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1},
     )
-    app._pool = None  # a new connection pool for the unreachable broker
+    app._pool = None  # new connection and producer pools for the unreachable broker
+    app.amqp._producer_pool = None
     yield
     app.conf.update(saved)
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_with_the_broker_down_an_approval_commits_and_its_email_still_goes_out(

@@ -46,9 +46,11 @@ def worker():  # type: ignore[no-untyped-def]
     saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
     app.conf.update(task_always_eager=False, broker_url=BROKER)
     app._pool = None
+    app.amqp._producer_pool = None
     yield process
     app.conf.update(saved)
     app._pool = None
+    app.amqp._producer_pool = None
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)
