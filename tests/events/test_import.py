@@ -87,3 +87,16 @@ def test_malformed_yaml_names_the_line():
     with pytest.raises(EventFileError) as error:
         read_events("events:\n  - key: a\n   bad: [\n", fmt="yaml")
     assert "行目" in str(error.value)
+
+
+def test_values_too_long_for_the_database_are_row_errors(briefing):
+    long_tag = "長" * 51
+    text = (
+        f"- {{key: long-tag, date: 2025年3月1日, title: t, tags: ['{long_tag}']}}\n"
+        f"- {{key: long-locator, date: 2025年3月1日, title: t, sources: [{{citation: c, locator: '{'x' * 201}'}}]}}\n"
+    )
+    with pytest.raises(EventFileError) as error:
+        read_events(text, fmt="yaml")
+    message = str(error.value)
+    assert "1件目（long-tag）: タグ" in message and "50文字まで" in message
+    assert "2件目（long-locator）: 出典のlocatorが長すぎます" in message
