@@ -30,20 +30,15 @@ from briefings.selectors import bibliography
 from briefings.selectors.review import revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
 from briefings.services.workflow import is_editor, is_reviewer
+from core.admin import ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from sources.models import LinkHealth
 
 
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Briefing)
@@ -229,7 +224,7 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ReviewQueueEntry)
-class ReviewQueueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReviewQueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Reviewers' queue: submitted revisions oldest first, then scheduled ones."""
 
     list_display = ("id", "section", "heading", "status", "release_kind", "author", "submitted_at", "publish_at", "review")
@@ -261,15 +256,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             .select_related("section__briefing", "author")
         )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 class ReleaseSectionInline(ReadOnlyInline):
     model = ReleaseSection
@@ -278,7 +264,7 @@ class ReleaseSectionInline(ReadOnlyInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("briefing", "number", "kind", "published_at", "information_as_of", "published_by")
     list_filter = ("briefing", "kind")
     readonly_fields = (
@@ -293,15 +279,6 @@ class ReleaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "created_at",
     )
     inlines = (ReleaseSectionInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Footnote)
@@ -337,20 +314,14 @@ class ClaimAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RevisionTransition)
-class RevisionTransitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RevisionTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("created_at", "revision", "action", "from_status", "to_status", "actor")
     list_filter = ("action", "to_status")
     readonly_fields = ("revision", "action", "from_status", "to_status", "actor", "comment", "created_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(LinkHealth)
-class LinkHealthAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LinkHealthAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Link health for editors: what needs attention, and which notes and sections cite it."""
 
     list_display = ("status", "citation", "url", "last_checked_at", "consecutive_failures", "failing_since",
@@ -360,12 +331,6 @@ class LinkHealthAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ordering = ("-consecutive_failures", "source__url_domain")
     readonly_fields = ("source", "status", "last_checked_at", "last_ok_at", "failing_since", "consecutive_failures",
                        "last_outcome", "final_url")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LinkHealth]:
         return super().get_queryset(request).select_related("source")

@@ -120,13 +120,18 @@ def comparable_from_body(*, number: str, heading: str, body: str) -> Comparable:
 
 
 def _with_marks(claim: ParsedClaim) -> str:
+    return with_marks(claim.text, [(ref.offset, f"[^{ref.key}]") for ref in claim.refs])
+
+
+def with_marks(text: str, marks: Iterable[tuple[int, str]]) -> str:
+    """``text`` with each mark inserted at its character offset (stable for equal offsets)."""
     parts: list[str] = []
     position = 0
-    for ref in sorted(claim.refs, key=lambda r: r.offset):
-        parts.append(claim.text[position : ref.offset])
-        parts.append(f"[^{ref.key}]")
-        position = ref.offset
-    parts.append(claim.text[position:])
+    for offset, mark in sorted(marks, key=lambda item: item[0]):
+        parts.append(text[position:offset])
+        parts.append(mark)
+        position = offset
+    parts.append(text[position:])
     return "".join(parts)
 
 

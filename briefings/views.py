@@ -38,10 +38,7 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
     if (hit := immutable_hit(request)) is not None:
         return hit
     briefing = _briefing(slug)
-    try:
-        as_of = dt.date.fromisoformat(day) if len(day) == 10 else None
-    except ValueError:
-        as_of = None
+    as_of = _parse_day(day)
     if as_of is None:
         return render(
             request,
@@ -163,10 +160,7 @@ def _release_param(request: HttpRequest, briefing: Briefing, name: str, *, defau
     day = request.GET.get(name)
     if not day:
         return default
-    try:
-        value = dt.date.fromisoformat(day) if len(day) == 10 else None
-    except ValueError:
-        value = None
+    value = _parse_day(day)
     if value is None:
         raise ValueError(f"{name}「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
     if value > today_tokyo():
@@ -213,6 +207,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": f"{request.path} は存在しません。", "code": "not_found"}, status=404)
     return render(request, "404.html", {"message": message}, status=404)
+
+
+def _parse_day(text: str) -> dt.date | None:
+    """A YYYY-MM-DD date from a URL or query string, else ``None``."""
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _common_access_date(snapshot: history.Snapshot) -> dt.date | None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from briefings.selectors.source_problems import sections_with_source_problems
 from briefings.services.workflow import is_editor, is_reviewer
+from core.admin import ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
 from events.selectors import stale_sections
@@ -74,17 +75,8 @@ class RevisionEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(StaleSection)
-class StaleSectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StaleSectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """The dashboard: stale sections, the events behind them and since when."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaleSection]:
         return super().get_queryset(request).none()

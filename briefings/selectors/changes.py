@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefings.diffing import Block, Comparable, SectionDiff, diff_comparables
+from briefings.diffing import Block, Comparable, SectionDiff, diff_comparables, with_marks
 from briefings.models import Briefing, Release, ReleaseSection, RevisionStatus, Section, SectionRevision
 from briefings.markup import plain_note_text
 from briefings.selectors.history import Snapshot, SnapshotClaim, SnapshotSection, snapshot_for_release
@@ -59,13 +59,7 @@ def _comparable(
     section: SnapshotSection, snapshot: Snapshot, numbers: dict[str, int], current: dict[str, int]
 ) -> Comparable:
     def text(claim: SnapshotClaim) -> str:
-        parts, position = [], 0
-        for ref in sorted(claim.refs, key=lambda r: r.offset):
-            parts.append(claim.text[position : ref.offset])
-            parts.append(f"〔{_label(ref.key, numbers, current)}〕")
-            position = ref.offset
-        parts.append(claim.text[position:])
-        return "".join(parts)
+        return with_marks(claim.text, [(ref.offset, f"〔{_label(ref.key, numbers, current)}〕") for ref in claim.refs])
 
     heading = Block("heading", "見出し", f"{section.number}{text(section.heading)}" if section.heading else section.number)
     paragraphs = [
