@@ -18,7 +18,8 @@ from core.admin import ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
 from events.selectors import stale_sections
-from events.services import draft_from_stale_section, event_dismiss
+from events.forms import EventForm
+from events.services import draft_from_stale_section, event_dismiss, notify_newly_stale, stale_section_ids
 
 
 class EventSourceInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -47,12 +48,23 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("title", "description", "key", "date_text")
     date_hierarchy = "occurred_on"
     filter_horizontal = ("tags",)
-    readonly_fields = ("latest_on", "recorded_by", "created_at", "updated_at")
+    form = EventForm
+    readonly_fields = ("date_display", "precision", "latest_on", "recorded_by", "created_at", "updated_at")
     fields = (
-        "key", "title", "description", "date_text", "occurred_on", "occurred_until", "precision", "latest_on",
+        "key", "title", "description", "date_text", "date_display", "precision", "latest_on",
         "tags", "recorded_by", "created_at", "updated_at",
     )
     inlines = (EventSourceInline, EventLinkInline)
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        self._stale_before = stale_section_ids()  # links are saved with the inlines, after this
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        notify_newly_stale(before=getattr(self, "_stale_before", set()))
 
     @admin.display(description="日付", ordering="occurred_on")
     def date_display(self, obj: Event) -> str:

@@ -196,6 +196,17 @@ def event_dismiss(*, event_id: int, section_id: int, reason: str, actor: User) -
     return dismissal
 
 
+def stale_section_ids() -> set[int]:
+    return {entry.section.pk for entry in stale_sections()}
+
+
+def notify_newly_stale(*, before: set[int]) -> list[int]:
+    """After an edit outside the import (the admin), email the editors of sections that became stale."""
+    newly = sorted(stale_section_ids() - before)
+    _notify_on_commit(newly)
+    return newly
+
+
 def _notify_on_commit(section_ids: list[int]) -> None:
     if not section_ids:
         return

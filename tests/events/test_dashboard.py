@@ -54,3 +54,24 @@ def test_sections_citing_a_dead_or_moved_source_are_shown_with_the_claims(client
     block = html.split('id="source-problems"')[1]
     assert "リンク切れ" in block and 'id="sources-' in block and "JETRO" in block
     assert "引用している文：「" in block and "アーカイブ未登録" in block
+
+
+def test_an_event_recorded_in_the_admin_is_dated_from_its_text_and_notifies(client, briefing, editor,
+                                                                            django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    section = briefing.sections.get(key="ch6")
+    client.force_login(editor)
+    form = {
+        "key": "admin-made", "title": "管理画面で記録した出来事", "description": "", "date_text": "令7.3.4",
+        "event_sources-TOTAL_FORMS": "0", "event_sources-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "1", "links-INITIAL_FORMS": "0", "links-0-section": section.pk, "links-0-note": "",
+    }
+    bad = client.post("/admin/events/event/add/", {**form, "date_text": "3月4日"})
+    assert bad.status_code == 200 and "「3月4日」は日付として解釈できません" in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/events/event/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.get(key="admin-made")
+    assert (event.occurred_on.isoformat(), event.precision, event.recorded_by) == ("2025-03-04", "day", editor)
+    assert any("ch6" in message.subject for message in mail.outbox)

@@ -1,0 +1,45 @@
+"""Admin form of an event: the date is typed once, as Japanese text, and parsed here."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core.dates import DateParseError, parse_japanese_date
+from events.importing import japanese_text
+from events.models import Event
+
+
+class EventForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Event
+        fields = ("key", "title", "description", "date_text", "tags")
+        help_texts = {
+            "date_text": "資料の表記のまま（例：25年3月5日、2024年10月～12月、令7.1.8、2025年2月）。精度と期間はここから決まります。",
+        }
+
+    def clean_date_text(self) -> str:
+        text = self.cleaned_data["date_text"].strip()
+        try:
+            self._date = parse_japanese_date(text)
+        except DateParseError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("title", "description"):
+            if name in data:
+                data[name] = japanese_text(data[name])
+        return data
+
+    def save(self, commit: bool = True) -> Event:
+        event: Event = super().save(commit=False)
+        if hasattr(self, "_date"):
+            event.occurred_on = self._date.start
+            event.occurred_until = self._date.until
+            event.precision = self._date.precision
+        if commit:
+            event.save()
+            self.save_m2m()
+        return event
