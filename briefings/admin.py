@@ -337,8 +337,10 @@ class LinkHealthAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[typ
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         changelist = super().get_changelist_instance(request)
-        ids = [health.source_id for health in changelist.result_list]
-        self._affected = bibliography.citing_notes(source_ids=ids)
+        rows = list(changelist.result_list)  # evaluated once; the template shows these same instances
+        notes = bibliography.citing_notes(source_ids=[health.source_id for health in rows])
+        for health in rows:
+            health.citing_notes = notes.get(health.source_id, [])  # per row: the admin instance is shared
         return changelist
 
     @admin.display(description="出典")
@@ -358,7 +360,7 @@ class LinkHealthAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[typ
 
     @admin.display(description="引用している注・節（最新の版）")
     def affected(self, obj: LinkHealth) -> str:
-        notes = getattr(self, "_affected", {}).get(obj.source_id, [])
+        notes = getattr(obj, "citing_notes", [])
         if not notes:
             return "—"
         return "、".join(f"注{note.number}（{note.section_key}）" for note in notes)

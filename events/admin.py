@@ -57,14 +57,15 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = (EventSourceInline, EventLinkInline)
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        self._stale_before = stale_section_ids()  # links are saved with the inlines, after this
+        # Links are saved with the inlines, after this. Kept on the request: this admin is shared.
+        request.stale_before = stale_section_ids()  # type: ignore[attr-defined]
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        notify_newly_stale(before=getattr(self, "_stale_before", set()))
+        notify_newly_stale(before=getattr(request, "stale_before", set()))
 
     @admin.display(description="日付", ordering="occurred_on")
     def date_display(self, obj: Event) -> str:
