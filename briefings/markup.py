@@ -123,6 +123,11 @@ def parse_revision(*, heading: str, body: str) -> ParsedRevision:
     return ParsedRevision(heading_claim, paragraphs, footnotes)
 
 
+def without_marks(text: str) -> str:
+    """``text`` without its ``[^key]`` footnote marks (a heading shown as a label)."""
+    return _REF.sub("", text)
+
+
 def cross_references(note: str) -> list[str]:
     """Return the keys a note cross-references with ``[[fn:key]]``."""
     return _CROSS_REF.findall(note)

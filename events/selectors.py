@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from briefings.markup import without_marks
 from briefings.models import Briefing, RevisionStatus, Section, SectionRevision
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent
 
 AFTER = "after"
-FOOTNOTE_MARK = re.compile(r"\[\^[^\]]+\]")
 AMBIGUOUS = "ambiguous"
 
 
@@ -114,7 +113,7 @@ def section_labels(section_ids: set[int]) -> dict[int, str]:
     rows = SectionRevision.objects.filter(section_id__in=section_ids, status=RevisionStatus.PUBLISHED).values_list(
         "section_id", "number", "heading"
     )
-    return {section_id: f"{number}{FOOTNOTE_MARK.sub('', heading)}" for section_id, number, heading in rows}
+    return {section_id: f"{number}{without_marks(heading)}" for section_id, number, heading in rows}
 
 
 def events_in_range(

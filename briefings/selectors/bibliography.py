@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from briefings.markup import without_marks
 from briefings.models import Briefing, Citation, Release, ReleaseSection
 from briefings.selectors.history import release_latest
 from sources.models import Source
@@ -64,7 +65,7 @@ def bibliography(*, sources: QuerySet[Source]) -> list[BibliographyEntry]:
             number = row.release.footnote_numbers.get(key)
             if number is None:
                 continue
-            label = f"{row.revision.number}{row.revision.heading}".split("[^")[0]
+            label = f"{row.revision.number}{without_marks(row.revision.heading)}"
             entries[source_id].notes.append(
                 CitingNote(row.release.briefing, row.release, number, row.section.key, label, locator)
             )

@@ -1,12 +1,11 @@
 """What changed between two releases, section by section, as readers see it."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from briefings.diffing import Block, Comparable, SectionDiff, diff_comparables, with_marks
 from briefings.models import Briefing, Release, ReleaseSection, RevisionStatus, Section, SectionRevision
-from briefings.markup import plain_note_text
+from briefings.markup import plain_note_text, without_marks
 from briefings.selectors.history import Snapshot, SnapshotClaim, SnapshotSection, snapshot_for_release
 
 @dataclass
@@ -137,12 +136,8 @@ def changed_sections_by_release(*, releases: list[Release]) -> dict[int, list[tu
     for release in releases:
         now, before = manifests.get(release.number, {}), manifests.get(release.number - 1, {})
         result[release.pk] = [
-            (f"{revision.number}{_plain(revision.heading)}", revision.change_summary)
+            (f"{revision.number}{without_marks(revision.heading)}", revision.change_summary)
             for section_id, revision in now.items()
             if before.get(section_id) is None or before[section_id].pk != revision.pk
         ] if release.number > 1 else []
     return result
-
-
-def _plain(heading: str) -> str:
-    return re.sub(r"\[\^[^\]]+\]", "", heading)
