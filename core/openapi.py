@@ -10,6 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
+
+# The error response views name in ``extend_schema`` (400/403/404/409).
+ERROR = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
+    description="error with a message",
+)
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "`detail` (a Japanese message) and `code`, or a map of field names to messages",

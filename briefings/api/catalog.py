@@ -9,18 +9,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
 from briefings.filters import ClaimFilter, ReleaseFilter, RevisionFilter, SectionFilter
 from briefings.models import PUBLISHED_STATUSES, Claim, Release, RevisionStatus, Section, SectionRevision
 from briefings.services.workflow import is_editor, is_reviewer
+from core.openapi import ERROR
 
-ERROR = OpenApiResponse(
-    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
-    description="error with a message",
-)
 LIST_RESPONSES = {400: ERROR}
 DETAIL_RESPONSES = {404: ERROR}
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,11 +18,7 @@ from briefings.models import Briefing
 from briefings.selectors import catalog, history
 from core.dates import end_of_day_tokyo, today_tokyo
 from core.errors import NotFound
-
-ERROR = OpenApiResponse(
-    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
-    description="error with a message",
-)
+from core.openapi import ERROR
 
 
 class BriefingListApi(generics.ListAPIView[Briefing]):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -15,11 +15,7 @@ from briefings.models import ReleaseKind, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
 from core.api import InputSerializer
 from core.errors import ApplicationError, NotFound
-
-ERROR = OpenApiResponse(
-    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
-    description="error with a message",
-)
+from core.openapi import ERROR
 
 
 class RevisionOutputSerializer(serializers.ModelSerializer[SectionRevision]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -12,17 +12,13 @@ from rest_framework.response import Response
 
 from core.api import InputSerializer
 from core.errors import NotFound
+from core.openapi import ERROR
 from events.filters import EventFilter
 from events.importing import EventFileError, row_from_record
 from events.models import Event
 from events.selectors import event_list
 from sources.models import SourceKind
 from events.services import EventInputError, event_save
-
-ERROR = OpenApiResponse(
-    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
-    description="error with a message",
-)
 
 
 class EventDateSerializer(serializers.Serializer[Any]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -13,17 +13,13 @@ from rest_framework.response import Response
 from core.api import InputSerializer
 from core.dates import DateParseError, parse_japanese_date
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDeniedError
+from core.openapi import ERROR
 from core.roles import is_editor
 from sources.filters import SourceFilter
 from sources.models import Source, SourceKind
 from sources.parsing import ParsedSource
 from sources.selectors import source_list
 from sources.services import source_ingest, source_update
-
-ERROR = OpenApiResponse(
-    response={"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}},
-    description="error with a message",
-)
 
 
 class SourceOutputSerializer(serializers.ModelSerializer[Source]):
