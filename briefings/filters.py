@@ -7,15 +7,24 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from briefings.models import Claim, Release, ReleaseKind, RevisionStatus, Section, SectionRevision
 
 
-@extend_schema_field(OpenApiTypes.INT)
+INT64 = (-(2**63), 2**63 - 1)  # what both databases store; larger numbers crashed the query
+
+
+class Int64Field(forms.IntegerField):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", INT64[0])
+        kwargs.setdefault("max_value", INT64[1])
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": INT64[0], "maximum": INT64[1]})
 class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = Int64Field
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):

@@ -117,3 +117,8 @@ def test_extreme_dates_and_offsets_are_answered_not_crashed(client, briefing, qu
     for endpoint in ("/api/revisions/", "/api/releases/"):
         response = client.get(f"{endpoint}?{query}")
         assert response.status_code in (200, 400), (endpoint, query, response.content[:200])
+
+
+def test_ids_beyond_64_bits_are_a_400_not_a_crash(client, briefing):
+    response = client.get("/api/claims/", {"revision": "24539355688215612592488448"})
+    assert response.status_code == 400 and "revision" in response.json()
