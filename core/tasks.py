@@ -11,17 +11,12 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
-# What a broker outage looks like from the client side (kombu/redis-py raise subclasses of these).
-BROKER_ERRORS: tuple[type[BaseException], ...] = (OSError, ConnectionError, TimeoutError)
-try:  # pragma: no cover - import guard
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
-    BROKER_ERRORS = (*BROKER_ERRORS, KombuOperationalError)
-except ImportError:  # pragma: no cover
-    pass
+# What a broker outage looks like to the sender (kombu and redis-py raise subclasses of these).
+BROKER_ERRORS = (OperationalError, OSError)
 
 
 def enqueue(task: Any, *args: Any) -> None:
