@@ -67,13 +67,11 @@ def event_import(*, briefing_slug: str, rows: list[EventRow], actor: User | None
         raise EventInputError(problems)
     result = EventImportResult()
     with transaction.atomic():
-        before = {entry.section.pk for entry in stale_sections(briefing=briefing)}
+        before = stale_section_ids(briefing=briefing)
         for row in rows:
             outcome = _save_row(row, sections=sections, actor=actor)
             getattr(result, outcome).append(row.key)
-        after = {entry.section.pk for entry in stale_sections(briefing=briefing)}
-        result.newly_stale = sorted(after - before)
-        _notify_on_commit(result.newly_stale)
+        result.newly_stale = notify_newly_stale(before=before, briefing=briefing)
     return result
 
 
@@ -144,12 +142,11 @@ def event_link(*, event_id: int, section_id: int, claim_id: int | None = None, n
     if claim_id is not None and not Claim.objects.filter(pk=claim_id, revision__section_id=section_id).exists():
         raise ApplicationError(f"文{claim_id}は節{section_id}の文ではありません。")
     with transaction.atomic():
-        stale_before = {entry.section.pk for entry in stale_sections(section_ids=[section_id])}
+        before = stale_section_ids(section_ids=[section_id])
         link, _created = EventLink.objects.update_or_create(
             event_id=event_id, section_id=section_id, defaults={"claim_id": claim_id, "note": note}
         )
-        stale_after = {entry.section.pk for entry in stale_sections(section_ids=[section_id])}
-        _notify_on_commit(sorted(stale_after - stale_before))
+        notify_newly_stale(before=before, section_ids=[section_id])
     return link
 
 
@@ -196,13 +193,15 @@ def event_dismiss(*, event_id: int, section_id: int, reason: str, actor: User) -
     return dismissal
 
 
-def stale_section_ids() -> set[int]:
-    return {entry.section.pk for entry in stale_sections()}
+def stale_section_ids(*, briefing: Briefing | None = None, section_ids: list[int] | None = None) -> set[int]:
+    return {entry.section.pk for entry in stale_sections(briefing=briefing, section_ids=section_ids)}
 
 
-def notify_newly_stale(*, before: set[int]) -> list[int]:
-    """After an edit outside the import (the admin), email the editors of sections that became stale."""
-    newly = sorted(stale_section_ids() - before)
+def notify_newly_stale(
+    *, before: set[int], briefing: Briefing | None = None, section_ids: list[int] | None = None
+) -> list[int]:
+    """Email, after commit, the editors of sections stale now but not in ``before``; return their ids."""
+    newly = sorted(stale_section_ids(briefing=briefing, section_ids=section_ids) - before)
     _notify_on_commit(newly)
     return newly
 
