@@ -223,3 +223,7 @@ LOGGING = {
 
 # --- Product --------------------------------------------------------------
 BRIEFINGS_SITE_NAME = env_str("SITE_NAME", "政策ブリーフィング")
+# The canonical origin of every absolute URL in stored or cached content (PDFs,
+# feeds, citations, emails, Memento headers); the request's Host never is.
+# Required when DEBUG is off (core.checks); the demo serves 127.0.0.1:$PORT.
+SITE_URL = (env_str("SITE_URL") or (f"http://127.0.0.1:{env_str('PORT', '8000')}" if DEBUG else "")).rstrip("/")
