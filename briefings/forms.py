@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from briefings.markup import BodyValidationError, parse_revision
-from briefings.models import SectionRevision
-from briefings.services import Action
+from briefings.models import Citation, Footnote, RevisionStatus, SectionRevision
+from briefings import workflow
+from briefings.workflow import Action
 
 
 class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -32,6 +33,24 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+class CitationAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Add a source to a note of a draft (only drafts' notes can be chosen)."""
+
+    class Meta:
+        model = Citation
+        fields = ("footnote", "source", "locator")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["footnote"].queryset = Footnote.objects.filter(
+            revision__status=RevisionStatus.DRAFT
+        ).select_related("revision__section")
+        self.fields["footnote"].help_text = "下書きの脚注だけを選べます（公開済みの版の脚注は変えられません）。"
+
+    def validate_unique(self) -> None:
+        """Positions are given by the service; nothing to check here."""
+
+
 class ReviewActionForm(forms.Form):
     """One workflow action on a revision, with the comment and time it needs."""
 
@@ -46,11 +65,13 @@ class ReviewActionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
+        """What each action needs comes from the workflow table (``briefings.workflow.MOVES``)."""
         data = super().clean() or {}
         action = data.get("action")
-        if action == Action.REJECT and not (data.get("comment") or "").strip():
-            self.add_error("comment", "差戻しにはコメントが必要です。")
-        if action == Action.SCHEDULE:
+        moves = [move for move in workflow.MOVES if move.action == action]
+        if any(move.needs_comment for move in moves) and not (data.get("comment") or "").strip():
+            self.add_error("comment", f"{Action(action).label}にはコメントが必要です。")
+        if any(move.needs_publish_at for move in moves):
             publish_at: dt.datetime | None = data.get("publish_at")
             if publish_at is None:
                 self.add_error("publish_at", "公開日時を入力してください。")

@@ -5,20 +5,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from briefings.models import Briefing, Section, SectionRevision
+from briefings.models import Briefing, Claim, Section, SectionRevision
 from briefings.services.content import RevisionNotEditable
-from briefings.services.revisions import revision_create_draft
-from briefings.services.workflow import WorkflowPermissionDenied, is_editor, is_reviewer, person
+from briefings.services.revisions import revision_create_draft, revision_update
+from briefings.services.transitions import person
+from briefings.workflow import WorkflowPermissionDenied
 from core.errors import ApplicationError, NotFound
-from core.tasks import enqueue_on_commit
+from core.roles import is_editor, is_reviewer
 from events.importing import EventFileError, EventRow
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, Tag, TagKind
 from events.selectors import stale_sections
-from sources.services import source_ingest
+from events.signals import sections_became_stale
+from sources.services import source_ingest, sources_publish
 
 if TYPE_CHECKING:
-    from briefings.services.workflow import User
+    from briefings.workflow import User
 
 # Tag names the corpus uses for countries and regions; anything else is a theme
 # unless the file says otherwise (国:… / 地域:…).
@@ -101,6 +104,7 @@ def _save_row(row: EventRow, *, sections: dict[str, Section], actor: User | None
     for position, source_row in enumerate(row.sources):
         source, _created = source_ingest(parsed=source_row.parsed)
         wanted_sources.append((source.pk, position, source_row.locator))
+    sources_publish(source_ids=[source_id for source_id, _p, _l in wanted_sources], at=timezone.now())
     current_sources = list(event.event_sources.values_list("source_id", "position", "locator"))
     if current_sources != wanted_sources:
         event.event_sources.all().delete()
@@ -137,8 +141,6 @@ def event_link(*, event_id: int, section_id: int, claim_id: int | None = None, n
     """Link an event to a section (and optionally one claim of it); editors only."""
     if not is_editor(actor):
         raise WorkflowPermissionDenied("出来事を節に結び付けられるのは編集者（editors）のみです。")
-    from briefings.models import Claim
-
     if claim_id is not None and not Claim.objects.filter(pk=claim_id, revision__section_id=section_id).exists():
         raise ApplicationError(f"文{claim_id}は節{section_id}の文ではありません。")
     with transaction.atomic():
@@ -193,6 +195,12 @@ def event_dismiss(*, event_id: int, section_id: int, reason: str, actor: User) -
     return dismissal
 
 
+def event_publish_sources(*, event_id: int) -> int:
+    """Make an event's sources visible to readers: an event is public as soon as it is recorded."""
+    source_ids = list(EventSource.objects.filter(event_id=event_id).values_list("source_id", flat=True))
+    return sources_publish(source_ids=source_ids, at=timezone.now())
+
+
 def stale_section_ids(*, briefing: Briefing | None = None, section_ids: list[int] | None = None) -> set[int]:
     return {entry.section.pk for entry in stale_sections(briefing=briefing, section_ids=section_ids)}
 
@@ -209,17 +217,13 @@ def notify_newly_stale(
 def _notify_on_commit(section_ids: list[int]) -> None:
     if not section_ids:
         return
-    from events import tasks
-
-    enqueue_on_commit(tasks.notify_stale_sections_task, section_ids)
+    transaction.on_commit(lambda: sections_became_stale.send(sender=Section, section_ids=section_ids))
 
 
 
 
 def revision_edit(*, revision_id: int, actor: User, data: dict[str, Any], event_ids: list[int] | None) -> None:
     """Edit a draft's fields and, when given, the events it covers, in one transaction."""
-    from briefings.services.revisions import revision_update
-
     with transaction.atomic():
         if data or event_ids is None:
             revision_update(revision_id=revision_id, actor=actor, data=data)

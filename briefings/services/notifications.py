@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from briefings.models import SectionRevision
-from briefings.services.workflow import REVIEWERS_GROUP, Action
+from briefings.workflow import Action
+from core.roles import REVIEWERS_GROUP
 
 
 def notify_reviewers_of_submission(*, revision_id: int) -> int:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import InputSerializer
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.openapi import ERROR
 from events.filters import EventFilter
 from events.importing import EventFileError, row_from_record
@@ -107,8 +107,6 @@ class EventListApi(generics.ListCreateAPIView[Event]):
         data.is_valid(raise_exception=True)
         key = data.validated_data["key"]
         if Event.objects.filter(key=key).exists():
-            from core.errors import Conflict
-
             raise Conflict(f"キー「{key}」の出来事は既にあります。変更は PATCH /api/events/<id>/ で行ってください。")
         event = _save(request, dict(data.validated_data))
         return Response(_out(event.pk), status=status.HTTP_201_CREATED)

@@ -18,7 +18,7 @@ from core.roles import is_editor
 from sources.filters import SourceFilter
 from sources.models import Source, SourceKind
 from sources.parsing import ParsedSource
-from sources.selectors import source_list
+from sources.selectors import source_get, source_list
 from sources.services import source_ingest, source_update
 
 
@@ -31,7 +31,7 @@ class SourceOutputSerializer(serializers.ModelSerializer[Source]):
         fields = (
             "id", "kind", "citation", "title", "container", "volume", "author", "publisher", "issued_on",
             "issued_until", "issued_precision", "issued_text", "url", "url_domain", "accessed_on", "pages",
-            "archive_url", "archive_captured_on", "link_status", "link_checked_at",
+            "archive_url", "archive_captured_on", "link_status", "link_checked_at", "previous_version", "is_current",
         )
 
     def get_link_status(self, source: Source) -> str:
@@ -83,7 +83,7 @@ class SourceListApi(generics.ListCreateAPIView[Source]):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def get_queryset(self) -> QuerySet[Source]:
-        return source_list()
+        return source_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         _require_editor(request)
@@ -114,7 +114,7 @@ class SourceDetailApi(generics.GenericAPIView[Source]):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def _get(self, source_id: int) -> Source:
-        source = Source.objects.filter(pk=source_id).first()
+        source = source_get(source_id=source_id, user=self.request.user)
         if source is None:
             raise NotFound(f"出典{source_id}は存在しません。")
         return source

@@ -15,9 +15,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from briefings.models import Release, RevisionStatus, RevisionTransition, Section, SectionRevision
+from briefings.models import RevisionStatus, RevisionTransition, Section, SectionRevision
 from briefings.services import Action, StaleBase, revision_create_draft, revision_transition, revision_update
-from briefings.services import workflow
+from briefings.services import transitions
+from releases.models import Release
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -41,13 +42,13 @@ def test_concurrent_approvals_of_one_section_publish_exactly_one(briefing, edito
     second = _submitted_draft(section, editor, "案B")
     old = SectionRevision.objects.get(section=section, status=RevisionStatus.PUBLISHED)
 
-    checked = workflow._check_base
+    checked = transitions._check_publishable
 
     def slow_check(revision):
         checked(revision)
         time.sleep(0.5)  # hold the window open: the other approval is running now
 
-    monkeypatch.setattr(workflow, "_check_base", slow_check)
+    monkeypatch.setattr(transitions, "_check_publishable", slow_check)
     barrier = threading.Barrier(2)
     outcomes: dict[int, object] = {}
 
