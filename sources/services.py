@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.versioning import check_version
 from sources import linkcheck
 from sources.models import FAILING_OUTCOMES, LinkCheck, LinkHealth, LinkOutcome, LinkStatus, Source
 from sources.parsing import ParsedSource, url_domain
@@ -82,7 +83,7 @@ def sources_publish(*, source_ids: list[int], at: dt.datetime) -> int:
     ).update(published_at=at)
 
 
-def source_update(*, source: Source, data: dict[str, Any]) -> Source:
+def source_update(*, source: Source, data: dict[str, Any], expected_version: str | None = None) -> Source:
     """Change a source and return the source that now carries the change.
 
     Live fields (the archive copy) change in place. Bibliographic fields change
@@ -91,9 +92,16 @@ def source_update(*, source: Source, data: dict[str, Any]) -> Source:
     already published keep citing the old one, new and edited drafts cite the
     new one, and it reaches readers only through a reviewed release that names
     the correction. The URL must stay http(s).
-    Raises ``ValidationError`` naming the field for a bad value.
+    Raises ``ValidationError`` naming the field for a bad value, ``PreconditionFailed``
+    (412) when ``expected_version`` is not the source's current version.
     """
-    source = Source.objects.get(pk=source.pk)  # the stored state decides, not the caller's copy
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)  # the stored state decides
+        check_version(source, expected_version, what=f"出典{source.pk}")
+        return _update_locked(source, data)
+
+
+def _update_locked(source: Source, data: dict[str, Any]) -> Source:
     changes = {name: value for name, value in data.items() if getattr(source, name) != value}
     bibliographic = {name: value for name, value in changes.items() if name not in LIVE_FIELDS}
     if bibliographic and (source.is_frozen or not source.is_current):

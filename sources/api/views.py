@@ -14,6 +14,7 @@ from core.api import InputSerializer
 from core.dates import DateParseError, parse_japanese_date
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDeniedError
 from core.openapi import ERROR
+from core.versioning import etag_of, expected_from_if_match
 from core.roles import is_editor
 from sources.filters import SourceFilter
 from sources.models import Source, SourceKind
@@ -120,7 +121,8 @@ class SourceDetailApi(generics.GenericAPIView[Source]):
         return source
 
     def get(self, request: Request, source_id: int) -> Response:
-        return Response(SourceOutputSerializer(self._get(source_id)).data)
+        source = self._get(source_id)
+        return Response(SourceOutputSerializer(source).data, headers={"ETag": etag_of(source)})
 
     def patch(self, request: Request, source_id: int) -> Response:
         _require_editor(request)
@@ -134,5 +136,6 @@ class SourceDetailApi(generics.GenericAPIView[Source]):
                 issued_on=issued.start if issued else None, issued_until=issued.until if issued else None,
                 issued_precision=issued.precision if issued else "", issued_text=issued.text if issued else "",
             )
-        updated = source_update(source=source, data=values)
-        return Response(SourceOutputSerializer(updated).data)
+        expected = expected_from_if_match(request.headers.get("If-Match"))
+        updated = source_update(source=source, data=values, expected_version=expected)
+        return Response(SourceOutputSerializer(updated).data, headers={"ETag": etag_of(updated)})
