@@ -133,9 +133,22 @@ def cross_references(note: str) -> list[str]:
     return _CROSS_REF.findall(note)
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def cross_reference_label(number: int) -> str:
+    """Write a note number as the paper writes numbers in its text: 「４」 full-width, 「12」 in ASCII.
+
+    Japanese official style (and the imported paper: 「前掲脚注４参照」, 「前掲脚注12参照」,
+    「2025年１月」, 「10月」) sets a one-digit number full-width and longer ones in ASCII.
+    """
+    digits = str(number)
+    return digits.translate(_FULL_WIDTH_DIGITS) if len(digits) == 1 else digits
+
+
 def plain_note_text(note: str, numbers: dict[str, int]) -> str:
-    """Return a note with each ``[[fn:key]]`` replaced by that footnote's number."""
-    return _CROSS_REF.sub(lambda m: str(numbers.get(m[1], "?")), note)
+    """Return a note with each ``[[fn:key]]`` replaced by that footnote's number (``cross_reference_label``)."""
+    return _CROSS_REF.sub(lambda m: cross_reference_label(numbers[m[1]]) if m[1] in numbers else "?", note)
 
 
 def split_note(note: str) -> list[tuple[str, str]]:

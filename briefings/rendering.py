@@ -12,7 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from briefings.diffing import Segment
-from briefings.markup import split_note
+from briefings.markup import cross_reference_label, split_note
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
@@ -34,12 +34,16 @@ def claim_html(claim: SnapshotClaim) -> SafeString:
 
 
 def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
-    """Return a note with cross-references and URLs as links."""
+    """Return a note with cross-references (「前掲脚注<a href="#fn-4">４</a>参照」) and URLs as links."""
     parts: list[str] = []
     for kind, value in split_note(note.source_text):
         if kind == "xref":
             number = numbers.get(value)
-            parts.append(format_html('<a href="#fn-{0}" class="xref">{0}</a>', number) if number else "?")
+            parts.append(
+                format_html('<a href="#fn-{}" class="xref">{}</a>', number, cross_reference_label(number))
+                if number
+                else "?"
+            )
         elif kind == "url":
             parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
         else:
