@@ -39,6 +39,7 @@ def briefing_import_paper(
     slug: str,
     title: str = "",
     published_at: dt.datetime | None = None,
+    information_as_of: dt.date | None = None,
     actor: User | None = None,
 ) -> ImportResult:
     """Import a paper as briefing ``slug`` and publish it as release 1.
@@ -48,13 +49,15 @@ def briefing_import_paper(
     write, and all writes share one transaction, so a bad file leaves the
     database untouched.
 
-    Raises ``PaperFormatError`` (naming the line) for unreadable text,
-    ``Conflict`` when ``slug`` already holds different content, and
-    ``ApplicationError`` for a missing title or information cutoff.
+    The cutoff is the paper's own 「…現在の情報に基づき」 date; ``information_as_of``
+    supplies one for a paper without it (and must agree with it otherwise).
+
+    Raises ``PaperFormatError`` (naming the line) for unreadable text or a
+    missing cutoff, ``Conflict`` when ``slug`` already holds different content,
+    and ``ApplicationError`` for a missing title.
     """
-    paper = parse_paper(text)
-    if paper.information_as_of is None:
-        raise ApplicationError("論文中に「本稿は…現在の情報に基づき」の基準日が見つかりません。")
+    paper = parse_paper(text, information_as_of=information_as_of)
+    assert paper.information_as_of is not None  # parse_paper refuses a paper without one
     cutoff = paper.information_as_of.start
     published_at = published_at or start_of_day_tokyo(cutoff)
     parsed = _parse_sections(paper)
