@@ -54,7 +54,8 @@ _NOTE_START = re.compile(r"^(?P<n>[0-9]+) (?P<rest>.*)$")
 # such as 「2027 年度より…」 do not match.)
 _NOTE_START_SHAPE = re.compile(r"^(?P<n>[0-9]{1,3}) \S")
 _BYLINE = re.compile(r"^（(?P<name>[ぁ-ゖー]+(?:[\s\u3000][ぁ-ゖー]+)*)）$")
-_CUTOFF_PHRASE = "現在の情報に基づき"
+# 「本稿は2025年２月９日現在の情報に基づき執筆している」 (also 基づく, 基づいて).
+_CUTOFF_PHRASE = "現在の情報に基づ"
 _DATE_CHARACTERS = frozenset("0123456789０１２３４５６７８９年月日元.．/令和平成昭")
 _ISSUE_DATE = re.compile(r"(?<![0-9.])[0-9]{4}\.[0-9]{1,2}(?![0-9])")
 _CROSS_REF = re.compile(r"前掲脚注\s*(?P<n>[0-9０-９]+)\s*参照")
@@ -727,7 +728,7 @@ class _Reader:
                     start -= 1
                 line = text.line_at(match.start())
                 if start == match.start():
-                    raise PaperFormatError(line, f"「{_CUTOFF_PHRASE}」の前に日付がありません。")
+                    raise PaperFormatError(line, "「現在の情報に基づき」の前に日付がありません。")
                 try:
                     found.append((parse_japanese_date(content[start : match.start()]), line))
                 except DateParseError as exc:
@@ -749,7 +750,7 @@ class _Reader:
         if information_as_of is None:
             raise PaperFormatError(
                 None,
-                f"論文中に「…{_CUTOFF_PHRASE}…」の形で基準日を記した文が見つかりません。"
+                "論文中に「…現在の情報に基づき…」の形で基準日を記した文が見つかりません。"
                 "基準日を --information-as-of YYYY-MM-DD で指定してください。",
             )
         return PartialDate(information_as_of, DatePrecision.DAY, information_as_of.isoformat()), None
