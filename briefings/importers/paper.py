@@ -21,11 +21,11 @@ in advance; everything is read from the layout.
 * Footnote markers are bare ASCII digits glued to the body text, sometimes
   pushed to the start of the next line. Body years are ASCII digits too, so
   marker N is the next candidate in reading order on the same page as note N,
-  not followed by a counter such as 年 or 分 (``locate_markers``).
+  not followed by a counter such as 年 or 分 (``markers.locate_markers``).
 * Lines are joined without a separator (Japanese has none). PDF typesetting
   puts a gap between Japanese and Latin characters, which extraction turns
   into a space: those are dropped, unless the paper shows the space is real
-  (``gap_positions``). URLs broken across lines are rejoined.
+  (``spacing.gap_positions``). URLs broken across lines are rejoined.
 * The information cutoff is the date before 「現在の情報に基づき」, wherever
   it stands; without it the caller must supply one.
 
@@ -38,9 +38,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from briefings.importers.markers import MarkerError, locate_markers
+from briefings.importers.spacing import gap_positions, spacing_labels
 from core.dates import DateParseError, DatePrecision, PartialDate, format_date_ja, parse_japanese_date
 from core.errors import ApplicationError
 
@@ -59,11 +61,7 @@ _CUTOFF_PHRASE = "現在の情報に基づ"
 _DATE_CHARACTERS = frozenset("0123456789０１２３４５６７８９年月日元.．/令和平成昭")
 _ISSUE_DATE = re.compile(r"(?<![0-9.])[0-9]{4}\.[0-9]{1,2}(?![0-9])")
 _CROSS_REF = re.compile(r"前掲脚注\s*(?P<n>[0-9０-９]+)\s*参照")
-_URL = re.compile(r"<https?://[^<>]+>")
 _PARAGRAPH_END = (" ", "\u3000")
-# What may follow a number that is a quantity, not a footnote marker.
-_UNITS = frozenset("年月日人か箇ヵヶカ分万億千百代回号頁時歳%％倍位件名隻機両周期条度発票議席kmｋ.,，．～〜-/:：")
-_NOT_BEFORE = frozenset("第+-−.,，．/:：")
 # Decomposed characters (カ + U+3099) are composed; nothing else is touched
 # (full NFC would also rewrite CJK compatibility ideographs the paper printed).
 _COMBINING_RUN = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f]+", re.S)
@@ -145,10 +143,14 @@ def _check_characters(lines: Sequence[str]) -> None:
     for number, line in enumerate(lines, 1):
         for column, char in enumerate(line, 1):
             if char == "\ufffd":
-                raise PaperFormatError(number, f"{column}文字目に置換文字（U+FFFD）があります: 文字化けしたファイルです。")
+                raise PaperFormatError(
+                    number, f"{column}文字目に置換文字（U+FFFD）があります: 文字化けしたファイルです。"
+                )
             if unicodedata.category(char) == "Cc" or char == "\ufeff":
                 raise PaperFormatError(
-                    number, f"{column}文字目に制御文字 U+{ord(char):04X} があります（テキストではないファイルか、壊れたファイルです）。"
+                    number,
+                    f"{column}文字目に制御文字 U+{ord(char):04X} があります"
+                    "（テキストではないファイルか、壊れたファイルです）。",
                 )
     if not any(line.strip() and line.endswith(_PARAGRAPH_END) for line in lines):
         raise PaperFormatError(
@@ -156,180 +158,6 @@ def _check_characters(lines: Sequence[str]) -> None:
             "行末の空白が一行もありません。段落と脚注の終わりは行末の空白で表されるため、"
             "行末の空白を削ったファイルは読めません（pdftotext の出力をそのまま渡してください）。",
         )
-
-
-# -- extraction gaps -----------------------------------------------------------
-
-_WORD_BREAKS = frozenset(" \u3000「」『』（）()【】〔〕［］[]、。，,：:；;・")
-_DESIGNATION = re.compile(r"(?:No|Vol)\.[0-9]+")
-_SPACES = re.compile(r" +")
-_DIGIT_RUN = re.compile(r"[0-9]+")
-
-
-def _is_japanese(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x3001 <= code <= 0x30FF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF01 <= code <= 0xFFEF
-    )
-
-
-def _is_latin(char: str) -> bool:
-    return "!" <= char <= "~"
-
-
-def _word_before(text: str, end: int) -> str:
-    start = end
-    while start > 0 and text[start - 1] not in _WORD_BREAKS:
-        start -= 1
-    return text[start:end]
-
-
-def spacing_labels(texts: Iterable[str]) -> frozenset[str]:
-    """Return the words the paper sets off by a space before Japanese text.
-
-    Extraction never puts a space between two Japanese characters, so such a
-    space was typed: the word before it is a label the author separates from
-    what follows (「ビジネス短信 トランプ米大統領、…」 makes 「ビジネス短信」 one).
-    """
-    labels: set[str] = set()
-    for text in texts:
-        for match in _SPACES.finditer(text):
-            start, end = match.span()
-            if 0 < start and end < len(text) and _is_japanese(text[start - 1]) and _is_japanese(text[end]):
-                labels.add(_word_before(text, start))
-    return frozenset(labels)
-
-
-def gap_positions(text: str, labels: Collection[str] = frozenset()) -> list[int]:
-    """Return the indices of the spaces in ``text`` that are extraction gaps, not typed spaces.
-
-    A space inside a URL is a gap. Between two Japanese or two Latin characters a
-    space is real (extraction adds none there: 「BBC NEWS JAPAN」). Between
-    Japanese and Latin characters extraction adds one (「2021 年」, 「JETRO
-    ウェブサイト」), so it is a gap, except where the paper shows a real one:
-
-    * after a label (``spacing_labels``): 「ビジネス短信 BRICS、…」, since the paper
-      writes 「ビジネス短信 トランプ米…」 with a space extraction cannot have made;
-    * after an issue number 「No.116」 or 「Vol.88」: a designation ends with its
-      number, which takes no counter, so the Japanese after it is a title
-      (「中東かわら版 No.116 イラン：…」), where a bare number takes its counter
-      (「2024 年」, 「84 頁」).
-    """
-    urls = [match.span() for match in _URL.finditer(text)]
-    positions: list[int] = []
-    for match in _SPACES.finditer(text):
-        start, end = match.span()
-        if any(first < start and end < last for first, last in urls):
-            positions.extend(range(start, end))
-            continue
-        if start == 0 or end == len(text):
-            continue
-        before, after = text[start - 1], text[end]
-        if _is_japanese(before) and _is_latin(after):
-            if _word_before(text, start) in labels:
-                continue
-        elif _is_latin(before) and _is_japanese(after):
-            if _DESIGNATION.fullmatch(_word_before(text, start)):
-                continue
-        else:
-            continue
-        positions.extend(range(start, end))
-    return positions
-
-
-def join_lines(lines: Sequence[str], labels: Collection[str] = frozenset()) -> str:
-    """Join the lines of one paragraph or note as the importer does: no separator, gaps dropped."""
-    text = "".join(line.strip(" \u3000") for line in lines)
-    drop = set(gap_positions(text, labels))
-    return "".join(char for index, char in enumerate(text) if index not in drop)
-
-
-# -- footnote markers ----------------------------------------------------------
-
-
-class MarkerError(Exception):
-    """Marker ``number`` could not be placed; ``block``/``offset`` locate the digits at fault."""
-
-    def __init__(self, number: int, problem: str, block: int | None = None, offset: int | None = None) -> None:
-        super().__init__(f"marker {number}: {problem}")
-        self.number = number
-        self.problem = problem  # "missing" | "before" | "duplicate" | "orphan"
-        self.block = block
-        self.offset = offset
-
-
-def marker_candidates(text: str, number: int, start: int = 0, end: int | None = None) -> Iterator[int]:
-    """Yield the indices in ``text[start:end]`` where the digits of ``number`` can be a marker."""
-    digits = str(number)
-    for match in _DIGIT_RUN.finditer(text):
-        index = match.start()
-        if index < start or match.group(0) != digits:
-            continue
-        if end is not None and index >= end:
-            return
-        before = text[index - 1] if index else ""
-        after = text[index + len(digits)] if index + len(digits) < len(text) else ""
-        if before in _NOT_BEFORE or (after and after in _UNITS):
-            continue
-        yield index
-
-
-def locate_markers(blocks: Sequence[tuple[str, Sequence[int]]], note_pages: Sequence[int]) -> list[tuple[int, int]]:
-    """Return (block, offset) of markers 1..N in reading order; raise ``MarkerError``.
-
-    ``blocks`` are the body's headings and paragraphs with the page of every
-    character; ``note_pages[n - 1]`` is the page note n starts on. Marker n is
-    the first candidate after marker n - 1 on note n's page. Refused: a marker
-    that is missing or stands before the previous one, a second candidate of n
-    on its page before marker n + 1, and a candidate of N + 1 after marker N
-    (a note missing at the end: the file was cut).
-    """
-    total = len(note_pages)
-    found: list[tuple[int, int]] = []
-    cursor = (0, 0)
-    for number in range(1, total + 1):
-        hit = _next_candidate(blocks, number, note_pages[number - 1], cursor)
-        if hit is None:
-            earlier = _next_candidate(blocks, number, note_pages[number - 1], (0, 0), until=cursor)
-            if earlier is not None:
-                raise MarkerError(number, "before", *earlier)
-            raise MarkerError(number, "missing")
-        found.append(hit)
-        cursor = (hit[0], hit[1] + len(str(number)))
-    for number in range(1, total + 1):
-        after = (found[number - 1][0], found[number - 1][1] + len(str(number)))
-        until = found[number] if number < total else None
-        if (again := _next_candidate(blocks, number, note_pages[number - 1], after, until=until)) is not None:
-            raise MarkerError(number, "duplicate", *again)
-    if total:
-        after = (found[-1][0], found[-1][1] + len(str(total)))
-        if (orphan := _next_candidate(blocks, total + 1, None, after)) is not None:
-            raise MarkerError(total + 1, "orphan", *orphan)
-    return found
-
-
-def _next_candidate(
-    blocks: Sequence[tuple[str, Sequence[int]]],
-    number: int,
-    page: int | None,
-    start: tuple[int, int],
-    until: tuple[int, int] | None = None,
-) -> tuple[int, int] | None:
-    """Return the first candidate of ``number`` on ``page`` (any page if None) in [start, until)."""
-    for block in range(start[0], len(blocks)):
-        if until is not None and block > until[0]:
-            return None
-        text, pages = blocks[block]
-        first = start[1] if block == start[0] else 0
-        last = until[1] if until is not None and block == until[0] else None
-        for index in marker_candidates(text, number, first, last):
-            if page is None or pages[index] == page:
-                return block, index
-    return None
 
 
 # -- the reader ----------------------------------------------------------------
@@ -609,7 +437,8 @@ class _Reader:
                 if one_line:
                     raise PaperFormatError(
                         number,
-                        f"章見出し「{text}」の番号が順序どおりではありません（{self.chapter + 1}章があるべき位置です）。",
+                        f"章見出し「{text}」の番号が順序どおりではありません"
+                        f"（{self.chapter + 1}章があるべき位置です）。",
                     )
                 return False
             self.chapter += 1
@@ -657,7 +486,8 @@ class _Reader:
             for ref in _CROSS_REF.finditer(note):
                 if not 1 <= int(ref["n"].translate(_TO_ASCII)) <= total:
                     raise PaperFormatError(
-                        notes[n].line_at(ref.start()), f"脚注{n}が参照する脚注{ref['n']}がありません（脚注は1～{total}）。"
+                        notes[n].line_at(ref.start()),
+                        f"脚注{n}が参照する脚注{ref['n']}がありません（脚注は1～{total}）。",
                     )
             edited[n] = _CROSS_REF.sub(lambda m: f"前掲脚注[[fn:p{int(m['n'].translate(_TO_ASCII))}]]参照", note)
         cutoff, cutoff_line = self._cutoff([*notes.values(), *(b.content for b in self.blocks)], information_as_of)
@@ -706,7 +536,9 @@ class _Reader:
                 f"数字{n}がありません）。" if n > 1 else f"脚注{n}の参照記号が本文中に見つかりません。",
             )
         if error.problem == "before":
-            return PaperFormatError(line, f"脚注{n}の参照記号が脚注{n - 1}の参照記号より前にあります（参照記号の順序の乱れ）。")
+            return PaperFormatError(
+                line, f"脚注{n}の参照記号が脚注{n - 1}の参照記号より前にあります（参照記号の順序の乱れ）。"
+            )
         if error.problem == "duplicate":
             return PaperFormatError(line, f"脚注{n}の参照記号が二度あります（参照記号の重複）。")
         return PaperFormatError(

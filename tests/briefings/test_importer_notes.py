@@ -55,7 +55,7 @@ def _printed_notes() -> dict[int, str]:
 def _without_gaps(note: str) -> str:
     """Drop every space at a Japanese/Latin boundary (and inside URLs), keeping the audited real ones."""
     keep: set[int] = set()
-    for number, real in REAL_SPACES.items():
+    for real in REAL_SPACES.values():
         if (found := note.find(real)) >= 0:
             keep.add(found + real.index(" "))
     spans = [m.span() for m in URL.finditer(note)]
@@ -131,7 +131,8 @@ def test_cross_references_keep_their_key_in_stored_text_and_the_papers_width_whe
 
 
 @pytest.mark.parametrize(
-    ("number", "label"), [(1, "１"), (4, "４"), (9, "９"), (10, "10"), (45, "45"), (96, "96"), (100, "100"), (1234, "1234")]
+    ("number", "label"),
+    [(1, "１"), (4, "４"), (9, "９"), (10, "10"), (45, "45"), (96, "96"), (100, "100"), (1234, "1234")],
 )
 def test_cross_reference_numbers_follow_the_width_convention_for_any_number(number, label):
     assert cross_reference_label(number) == label

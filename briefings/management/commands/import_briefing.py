@@ -64,7 +64,7 @@ class Command(BaseCommand):
 def _published_at(raw: str) -> dt.datetime | None:
     if not raw:
         return None
-    if (day := parse_date(raw)) is not None:
+    if (day := _day(raw)) is not None:
         return start_of_day_tokyo(day)
     try:
         value = parse_datetime(raw)
@@ -78,10 +78,14 @@ def _published_at(raw: str) -> dt.datetime | None:
 def _information_as_of(raw: str) -> dt.date | None:
     if not raw:
         return None
-    try:
-        day = parse_date(raw)
-    except ValueError:
-        day = None
-    if day is None:
+    if (day := _day(raw)) is None:
         raise CommandError(f"--information-as-of: {raw!r} is not a date YYYY-MM-DD")
     return day
+
+
+def _day(raw: str) -> dt.date | None:
+    """Return the date ``raw`` names, None if it is not a valid YYYY-MM-DD (2025-02-30 included)."""
+    try:
+        return parse_date(raw)
+    except ValueError:
+        return None
