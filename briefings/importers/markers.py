@@ -29,12 +29,12 @@ class MarkerError(Exception):
 def marker_candidates(text: str, number: int, start: int = 0, end: int | None = None) -> Iterator[int]:
     """Yield the indices in ``text[start:end]`` where the digits of ``number`` can be a marker."""
     digits = str(number)
-    for match in _DIGIT_RUN.finditer(text):
+    for match in _DIGIT_RUN.finditer(text, start):
         index = match.start()
-        if index < start or match.group(0) != digits:
-            continue
         if end is not None and index >= end:
             return
+        if match.group(0) != digits or (index and text[index - 1].isascii() and text[index - 1].isdigit()):
+            continue  # not this number, or the tail of a longer one cut by ``start``
         before = text[index - 1] if index else ""
         after = text[index + len(digits)] if index + len(digits) < len(text) else ""
         if before in _NOT_BEFORE or (after and after in _UNITS):

@@ -117,6 +117,8 @@ def decode_paper(data: bytes) -> str:
     """Decode a paper file as UTF-8 (a BOM is allowed); name the line of the first undecodable byte."""
     if not data.strip():
         raise PaperFormatError(1, "ファイルが空です。")
+    if data.startswith(b"%PDF-"):
+        raise PaperFormatError(1, "PDF ファイルです。pdftotext でテキストにしたもの（UTF-8）を指定してください。")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PaperFormatError(1, "UTF-16 のファイルです。UTF-8 で保存し直してください。")
     try:

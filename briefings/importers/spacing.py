@@ -15,6 +15,7 @@ _URL = re.compile(r"<https?://[^<>]+>")
 _WORD_BREAKS = frozenset(" \u3000「」『』（）()【】〔〕［］[]、。，,：:；;・")
 _DESIGNATION = re.compile(r"(?:No|Vol)\.[0-9]+")
 _SPACES = re.compile(r" +")
+_LONGEST_WORD = 32
 
 
 def _is_japanese(char: str) -> bool:
@@ -33,8 +34,9 @@ def _is_latin(char: str) -> bool:
 
 
 def _word_before(text: str, end: int) -> str:
+    """Return the word ending at ``end``: back to a space, bracket or punctuation, at most 32 characters."""
     start = end
-    while start > 0 and text[start - 1] not in _WORD_BREAKS:
+    while start > 0 and end - start < _LONGEST_WORD and text[start - 1] not in _WORD_BREAKS:
         start -= 1
     return text[start:end]
 
@@ -71,10 +73,13 @@ def gap_positions(text: str, labels: Collection[str] = frozenset()) -> list[int]
       (「2024 年」, 「84 頁」).
     """
     urls = [match.span() for match in _URL.finditer(text)]
+    url = 0
     positions: list[int] = []
     for match in _SPACES.finditer(text):
         start, end = match.span()
-        if any(first < start and end < last for first, last in urls):
+        while url < len(urls) and urls[url][1] <= start:
+            url += 1
+        if url < len(urls) and urls[url][0] < start:
             positions.extend(range(start, end))
             continue
         if start == 0 or end == len(text):

@@ -301,6 +301,7 @@ def test_no_refused_variant_writes_anything(briefing):
         ("a Shift_JIS line in a UTF-8 file", SEED.replace("肩書はいずれも", "\uffff").encode().replace(
             "\uffff".encode(), "肩書はいずれも".encode("cp932")), line_of("肩書はいずれも"), "UTF-8 として読めない"),
         ("an empty file", b"", 1, "ファイルが空です"),
+        ("the PDF itself", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", 1, "PDF ファイルです"),
         ("a binary file that decodes as UTF-8", b"\x00\x01\x02 \n" * 20, 1, "制御文字 U+0000"),
     ],
 )
