@@ -6,30 +6,43 @@ links and links for ``<https://…>`` URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from briefings.diffing import Segment
-from briefings.markup import cross_reference_label, split_note
+from briefings.markup import cross_reference_label, section_references, split_note
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
-def claim_html(claim: SnapshotClaim) -> SafeString:
-    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference."""
+def claim_html(claim: SnapshotClaim, section_labels: Mapping[str, str] | None = None) -> SafeString:
+    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference.
+
+    A ``[[sec:key]]`` section reference (see ``briefings.markup``) becomes
+    ``<a href="#sec-key">４．（１）</a>`` with the label ``section_labels`` gives it.
+    """
+    text = claim.text
+    refs = sorted(claim.refs, key=lambda r: r.offset)
     parts: list[str] = []
     position = 0
-    for ref in sorted(claim.refs, key=lambda r: r.offset):
-        parts.append(escape(claim.text[position : ref.offset]))
-        parts.append(
-            format_html(
-                '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a></sup>',
-                ref.number,
+    for start, end, key in [*section_references(text), (len(text), len(text), None)]:
+        while refs and refs[0].offset <= start:
+            ref = refs.pop(0)
+            parts.append(escape(text[position : ref.offset]))
+            parts.append(
+                format_html(
+                    '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a>'
+                    "</sup>",
+                    ref.number,
+                )
             )
-        )
-        position = ref.offset
-    parts.append(escape(claim.text[position:]))
+            position = ref.offset
+        parts.append(escape(text[position:start]))
+        if key is not None:
+            label = (section_labels or {}).get(key)
+            parts.append(format_html('<a href="#sec-{}" class="secref">{}</a>', key, label) if label else "?")
+        position = end
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 

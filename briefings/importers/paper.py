@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 from briefings.importers.markers import MarkerError, locate_markers
 from briefings.importers.spacing import gap_positions, spacing_labels
+from briefings.markup import section_label
 from core.dates import DateParseError, DatePrecision, PartialDate, format_date_ja, parse_japanese_date
 from core.errors import ApplicationError
 
@@ -61,6 +62,7 @@ _CUTOFF_PHRASE = "現在の情報に基づ"
 _DATE_CHARACTERS = frozenset("0123456789０１２３４５６７８９年月日元.．/令和平成昭")
 _ISSUE_DATE = re.compile(r"(?<![0-9.])[0-9]{4}\.[0-9]{1,2}(?![0-9])")
 _CROSS_REF = re.compile(r"前掲脚注\s*(?P<n>[0-9０-９]+)\s*参照")
+_SECTION_REF_TEXT = re.compile(r"（(?P<label>[０-９]+．(?:（[０-９]+）)?)参照）")
 _PARAGRAPH_END = (" ", "\u3000")
 # Decomposed characters (カ + U+3099) are composed; nothing else is touched
 # (full NFC would also rewrite CJK compatibility ideographs the paper printed).
@@ -207,11 +209,15 @@ class _Footer:
     page_number: int
 
 
-def parse_paper(text: str, *, information_as_of: dt.date | None = None) -> ParsedPaper:
+def parse_paper(
+    text: str, *, information_as_of: dt.date | None = None, link_sections: bool = False
+) -> ParsedPaper:
     """Parse the extracted text of a paper; raise ``PaperFormatError`` naming the line at fault.
 
     ``information_as_of`` is the cutoff to use when the paper states none; when
-    it does, the two must agree.
+    it does, the two must agree. ``link_sections`` writes a reference to a
+    section in the body, 「（４．（１）参照）」, as 「（[[sec:ch4-1]]参照）」 (a
+    proposed markup: parse the bodies with ``parse_revision(section_refs=True)``).
     """
     lines = split_lines(text)
     _check_characters(lines)
@@ -222,7 +228,7 @@ def parse_paper(text: str, *, information_as_of: dt.date | None = None) -> Parse
         raise PaperFormatError(
             None, "頁の柱（掲載誌名・号と頁番号の行）が見つかりません。掲載誌が分からないため取り込めません。"
         )
-    return reader.result(footers, information_as_of)
+    return reader.result(footers, information_as_of, link_sections=link_sections)
 
 
 def _page_furniture(lines: Sequence[str]) -> tuple[set[int], list[_Footer]]:
@@ -470,18 +476,21 @@ class _Reader:
 
     # -- assembly -------------------------------------------------------------
 
-    def result(self, footers: list[_Footer], information_as_of: dt.date | None) -> ParsedPaper:
+    def result(
+        self, footers: list[_Footer], information_as_of: dt.date | None, *, link_sections: bool = False
+    ) -> ParsedPaper:
         labels = spacing_labels([t.text for t in self.notes.values()] + [b.content.text for b in self.blocks])
         notes = {n: t.without(gap_positions(t.text, labels)) for n, t in self.notes.items()}
         for block in self.blocks:
             block.content = block.content.without(gap_positions(block.content.text, labels))
         total = len(notes)
         texts = self._place_markers(total)
+        keys = self._section_keys()
         for block, text in zip(self.blocks, texts, strict=True):
             if block.kind == "heading":
                 block.section.heading = text
             else:
-                block.section.paragraphs.append(text)
+                block.section.paragraphs.append(self._link_sections(block, text, keys) if link_sections else text)
         raw_notes = {n: t.text for n, t in notes.items()}
         edited: dict[int, str] = {}
         for n, note in raw_notes.items():
@@ -504,6 +513,29 @@ class _Reader:
             information_as_of=cutoff,
             cutoff_line=cutoff_line,
         )
+
+    def _section_keys(self) -> dict[str, str]:
+        """Return section label (「４．（１）」) → section key."""
+        numbers = {section.key: section.number for section in self.sections}
+        return {
+            section_label([numbers[section.parent_key], section.number] if section.parent_key else [section.number]):
+            section.key
+            for section in self.sections[1:]
+        }
+
+    def _link_sections(self, block: _Block, text: str, keys: dict[str, str]) -> str:
+        """Write 「（４．（１）参照）」 as 「（[[sec:ch4-1]]参照）」; refuse a reference to a missing section."""
+
+        def link(match: re.Match[str]) -> str:
+            if (key := keys.get(match["label"])) is None:
+                found = block.content.text.find(match[0])
+                raise PaperFormatError(
+                    block.content.line_at(max(found, 0)),
+                    f"「{match[0]}」が参照する節「{match['label']}」がありません。",
+                )
+            return f"（[[sec:{key}]]参照）"
+
+        return _SECTION_REF_TEXT.sub(link, text)
 
     def _place_markers(self, total: int) -> list[str]:
         """Put ``[^pN]`` where markers 1..total stand; return each block's text."""
