@@ -50,6 +50,7 @@ from core.errors import ApplicationError
 _TO_ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
 _CHAPTER = re.compile(r"^(?P<num>[０-９]+)．(?P<title>\S.*)$")
 _SUBSECTION = re.compile(r"^（(?P<num>[０-９]+)）(?P<title>\S.*)$")
+_LONGEST_FOOTER = 80  # characters: a running footer is one short line and a page number
 _PAGE_NUMBER = re.compile(r"^[-－‐—–\s]*[0-9０-９]{1,4}[-－‐—–\s]*$")
 _NOTE_START = re.compile(r"^(?P<n>[0-9]+) (?P<rest>.*)$")
 # A line that can only be the start of a note: a short number, a space, text.
@@ -251,6 +252,7 @@ def _page_furniture(lines: Sequence[str]) -> tuple[set[int], list[_Footer]]:
             if (
                 len(numbers) == 1
                 and len(group) <= 3
+                and sum(map(len, group)) <= _LONGEST_FOOTER
                 and all(line == line.strip() for line in group)
                 and (publication := "　".join(line for line in group if line not in numbers))
             ):
@@ -315,7 +317,7 @@ class _Reader:
         self._check_end()
 
     def _check_end(self) -> None:
-        last = len(self.lines)
+        last = max((number for number, line in enumerate(self.lines, 1) if line.strip()), default=1)
         if self.current_note is None:
             raise PaperFormatError(last, "脚注が一つも見つかりません。")
         if not self.note_closed:
@@ -472,6 +474,8 @@ class _Reader:
         block = _Block("heading", section, _Text())
         block.content.add(match["title"].strip(), number, self.page)
         self.blocks.append(block)
+        if not one_line:  # a heading wrapped over lines goes on until a line ends with a space
+            self.open_paragraph = block
         return True
 
     # -- assembly -------------------------------------------------------------

@@ -9,12 +9,13 @@ from django.db import transaction
 
 from briefings.importers.paper import PaperFormatError, ParsedPaper, parse_paper
 from briefings.markup import BodyValidationError, ParsedRevision, parse_revision
-from briefings.models import Briefing, Section, SectionRevision
+from briefings.models import Briefing, Citation, Section, SectionRevision
 from briefings.services.content import CitationSpec, revision_write_content
 from briefings.services.transitions import person, revisions_publish_import
 from briefings.workflow import Action
 from core.dates import DateParseError, start_of_day_tokyo
 from core.errors import ApplicationError, Conflict
+from sources.models import Source
 from sources.parsing import NoteCitations, extract_citations
 from sources.services import source_ingest
 
@@ -69,6 +70,8 @@ def briefing_import_paper(
             return _existing(existing, paper)
         if not title.strip():
             raise ApplicationError("新しいブリーフィングには標題（--title）が必要です。抽出テキストには標題が含まれていません。")
+        if len(title.strip()) > (limit := Briefing._meta.get_field("title").max_length or 0):
+            raise ApplicationError(f"標題（--title）が長すぎます（{limit}文字まで）。")
         briefing = Briefing.objects.create(
             slug=slug, title=title.strip(), publication=paper.publication, author=paper.author
         )
@@ -138,7 +141,25 @@ def _parse_citations(paper: ParsedPaper) -> dict[int, NoteCitations]:
             found[number] = extract_citations(note)
         except DateParseError as exc:
             raise PaperFormatError(paper.note_lines[number], f"脚注{number}の出典の日付: {exc}") from exc
+        _check_lengths(found[number], number=number, line=paper.note_lines[number])
     return found
+
+
+def _check_lengths(citations: NoteCitations, *, number: int, line: int) -> None:
+    """Refuse a citation too long to store (a bad file, not a database error)."""
+    for match in citations.citations:
+        values = {name: getattr(match.source, name) for name in ("title", "container", "volume", "author", "publisher")}
+        values |= {"url": match.source.url, "issued_text": match.source.issued.text if match.source.issued else ""}
+        for name, value in values.items():
+            field = Source._meta.get_field(name)
+            if field.max_length is not None and len(value) > field.max_length:
+                raise PaperFormatError(
+                    line,
+                    f"脚注{number}の出典の{field.verbose_name}が長すぎます"
+                    f"（{len(value)}文字。{field.max_length}文字まで）。",
+                )
+        if len(match.locator) > Citation._meta.get_field("locator").max_length:  # type: ignore[operator]
+            raise PaperFormatError(line, f"脚注{number}の出典の所在「{match.locator[:20]}…」が長すぎます。")
 
 
 def _ingest_sources(

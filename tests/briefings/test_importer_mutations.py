@@ -99,6 +99,9 @@ HARMLESS: dict[str, Callable[[], str]] = {
     "extraction gaps in the body too": lambda: replaced(
         "2025年は、米国第一主義", "2025 年は、米国第一主義"
     ).replace("2024年11月、米国大統領選挙", "2024 年 11 月、米国大統領選挙"),
+    "a heading wrapped over two lines": lambda: replaced(
+        "（１）ロシア・ウクライナの攻防と国際社会の動き ", "（１）ロシア・ウクライナの攻防と\n\n国際社会の動き "
+    ),
     "a note line rewrapped": lambda: replaced(
         "6 アラブ首長国連邦、イラン、エチオピア、エジプトの４か国。 ",
         "6 アラブ首長国連邦、イラン、\n\nエチオピア、エジプトの４か国。 ",
@@ -118,6 +121,7 @@ def _at(fragment: str, damaged: Callable[[], str] | None = None) -> Callable[[],
 
 
 _TWICE = lambda: SEED + SEED  # noqa: E731
+_NO_BYLINE = lambda: replaced("（みやざき まさし） \n", "")  # noqa: E731
 _SWAPPED_PAGES = lambda: pages_swapped(4)  # noqa: E731
 _ANOTHER_ISSUE = lambda: "\n".join(  # noqa: E731
     LINES[: _page_starts()[6]] + ["", "", "", "立法と調査　2025.1　No.472", "52", ""] + LINES[_page_starts()[6] :]
@@ -226,7 +230,7 @@ REFUSED: dict[str, Refused] = {
         lambda: line_of("（みやざき まさし）") + 2,
         "著者名の行",
     ),
-    "the byline removed": Refused(lambda: replaced("（みやざき まさし） \n", ""), lambda: len(LINES) - 1, "著者名の行"),
+    "the byline removed": Refused(_NO_BYLINE, _at(NOTE_96, _NO_BYLINE), "著者名の行"),
     "a cross-reference to a note that does not exist": Refused(
         lambda: replaced("90 前掲脚注 45 参照", "90 前掲脚注 145 参照"), _at("90 前掲脚注"), "脚注145がありません"
     ),
@@ -328,6 +332,21 @@ def test_decoding_names_the_line_and_byte_of_the_first_undecodable_byte():
         "3行目: 1バイト目に UTF-8 として読めないバイト 0x8E があります"
         "（Shift_JIS など別の文字コードのファイルか、テキストではないファイルです）。UTF-8 で保存してください。"
     )
+
+
+@pytest.mark.django_db
+def test_a_citation_too_long_to_store_is_refused_at_its_note():
+    # given: a web page title of 600 characters in note 26
+    title = "長" * 600
+    damaged = replaced("「ビジネス短信 習国家主席が", f"「{title}ビジネス短信 習国家主席が")
+    before = _row_counts()
+    # when
+    with pytest.raises(PaperFormatError) as error:
+        briefing_import_paper(text=damaged, slug="long", title="長い出典")
+    # then
+    assert error.value.line == line_of("26 JETRO ウェブサイト")
+    assert "脚注26の出典の標題が長すぎます" in error.value.message
+    assert _row_counts() == before
 
 
 def _claim(claim: SnapshotClaim) -> tuple[str, list[tuple[int, int]]]:
