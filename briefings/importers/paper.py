@@ -15,9 +15,9 @@ in advance; everything is read from the layout.
   after two or more empty lines, where no text line ever stands, and holds a
   page number. Every footer must name the same publication, with increasing
   page numbers.
-* The body ends with the author's byline 「（みやざき まさし）」; only notes
-  follow it. A file cut short lacks it, or ends inside a note, or leaves a
-  marker without its note: all refused.
+* The body ends with the author's byline, the name in kana in parentheses
+  (「（やまだ たろう）」); only notes follow it. A file cut short lacks it, or
+  ends inside a note, or leaves a marker without its note: all refused.
 * Footnote markers are bare ASCII digits glued to the body text, sometimes
   pushed to the start of the next line. Body years are ASCII digits too, so
   marker N is the next candidate in reading order on the same page as note N,
@@ -331,7 +331,7 @@ class _Reader:
         if not self.byline_line:
             raise PaperFormatError(
                 last,
-                "本文の末尾にある著者名の行（「（みやざき まさし）」の形）がありません。"
+                "本文の末尾にある著者名の行（かな書きの氏名を括弧で囲んだ行。例「（やまだ たろう）」）がありません。"
                 "ファイルが途中で切れていないか確認してください。",
             )
 
