@@ -107,4 +107,4 @@ def test_the_service_takes_the_cutoff_for_a_paper_without_one():
     result = briefing_import_paper(
         text=WITHOUT_CUTOFF, slug="no-cutoff", title="基準日のない論文", information_as_of=dt.date(2025, 2, 9)
     )
-    assert result.release.information_as_of == dt.date(2025, 2, 9)
+    assert result.briefing.releases.get(number=result.release_number).information_as_of == dt.date(2025, 2, 9)

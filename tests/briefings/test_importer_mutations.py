@@ -20,8 +20,9 @@ from django.core.management.base import CommandError
 
 from briefings.importers.paper import PaperFormatError, ParsedPaper, decode_paper, parse_paper
 from briefings.models import Briefing
-from briefings.selectors.history import SnapshotClaim, release_latest, snapshot_for_release
+from briefings.selectors.content import SnapshotClaim
 from briefings.services import briefing_import_paper
+from releases.selectors.history import artefact_of, release_latest
 from tests.conftest import PAPER
 
 SEED = PAPER.read_text(encoding="utf-8")
@@ -354,12 +355,12 @@ def _claim(claim: SnapshotClaim) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _reading(briefing: Briefing) -> tuple[object, ...]:
-    snapshot = snapshot_for_release(release=release_latest(briefing=briefing))
+    snapshot = artefact_of(release=release_latest(briefing=briefing)).content
     claims = [
         (s.key, s.number, s.heading and _claim(s.heading), [[_claim(c) for c in p] for p in s.paragraphs])
         for s in snapshot.sections
     ]
-    notes = [(n.number, n.text, [(c.source.pk, c.locator) for c in n.citations]) for n in snapshot.footnotes]
+    notes = [(n.number, n.text, [(c.source.citation, c.source.url, c.locator) for c in n.citations]) for n in snapshot.footnotes]
     return claims, notes
 
 

@@ -15,7 +15,7 @@ import pytest
 from briefings.importers.paper import parse_paper
 from briefings.markup import cross_reference_label, plain_note_text
 from briefings.rendering import note_html
-from briefings.selectors.history import release_latest, snapshot_for_release
+from releases.selectors.history import artefact_of, release_latest
 from tests.conftest import PAPER
 
 SEED = PAPER.read_text(encoding="utf-8")
@@ -112,14 +112,14 @@ def test_exactly_the_three_real_spaces_survive_and_the_other_261_are_dropped():
 
 def test_every_imported_note_reads_as_printed_in_the_snapshot(briefing):
     # given
-    snapshot = snapshot_for_release(release=release_latest(briefing=briefing))
+    snapshot = artefact_of(release=release_latest(briefing=briefing)).content
     # then: the plain text readers and API clients get, cross-references numbered
     assert {note.number: note.text for note in snapshot.footnotes} == EXPECTED
 
 
 def test_cross_references_keep_their_key_in_stored_text_and_the_papers_width_when_shown(briefing):
     # given
-    snapshot = snapshot_for_release(release=release_latest(briefing=briefing))
+    snapshot = artefact_of(release=release_latest(briefing=briefing)).content
     notes = {note.number: note for note in snapshot.footnotes}
     # then: stored with the key, shown as printed: one digit full-width, longer ASCII
     assert notes[23].source_text == "前掲脚注[[fn:p4]]参照"
