@@ -5,11 +5,11 @@ import pytest
 
 from briefings.importers.paper import PaperFormatError, parse_paper
 from briefings.models import Briefing, Citation, Footnote, Section, SectionRevision
+from releases.selectors.history import artefact_of, release_latest
 from briefings.services import briefing_import_paper
 from core.errors import Conflict
-from releases.models import Release
-from releases.selectors.history import artefact_of, release_latest
 from sources.models import Source, SourceKind
+from releases.models import Release
 
 JETRO_URL = "https://www.jetro.go.jp/biznews/2025/02/3c47421538fdd400.html"
 

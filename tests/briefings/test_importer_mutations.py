@@ -360,7 +360,9 @@ def _reading(briefing: Briefing) -> tuple[object, ...]:
         (s.key, s.number, s.heading and _claim(s.heading), [[_claim(c) for c in p] for p in s.paragraphs])
         for s in snapshot.sections
     ]
-    notes = [(n.number, n.text, [(c.source.citation, c.source.url, c.locator) for c in n.citations]) for n in snapshot.footnotes]
+    notes = [
+        (n.number, n.text, [(c.source.citation, c.source.url, c.locator) for c in n.citations]) for n in snapshot.footnotes
+    ]
     return claims, notes
 
 
