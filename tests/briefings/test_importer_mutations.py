@@ -361,7 +361,8 @@ def _reading(briefing: Briefing) -> tuple[object, ...]:
         for s in snapshot.sections
     ]
     notes = [
-        (n.number, n.text, [(c.source.citation, c.source.url, c.locator) for c in n.citations]) for n in snapshot.footnotes
+        (note.number, note.text, [(c.source.citation, c.source.url, c.locator) for c in note.citations])
+        for note in snapshot.footnotes
     ]
     return claims, notes
 
