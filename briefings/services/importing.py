@@ -9,12 +9,13 @@ from django.db import transaction
 
 from briefings.importers.paper import PaperFormatError, ParsedPaper, parse_paper
 from briefings.markup import BodyValidationError, ParsedRevision, parse_revision
-from briefings.models import Briefing, Section, SectionRevision
+from briefings.models import Briefing, Citation, Section, SectionRevision
 from briefings.services.content import CitationSpec, revision_write_content
 from briefings.services.transitions import person, revisions_publish_import
 from briefings.workflow import Action
 from core.dates import DateParseError, start_of_day_tokyo
 from core.errors import ApplicationError, Conflict
+from sources.models import Source
 from sources.parsing import NoteCitations, extract_citations
 from sources.services import source_ingest
 
@@ -39,6 +40,7 @@ def briefing_import_paper(
     slug: str,
     title: str = "",
     published_at: dt.datetime | None = None,
+    information_as_of: dt.date | None = None,
     actor: User | None = None,
 ) -> ImportResult:
     """Import a paper as briefing ``slug`` and publish it as release 1.
@@ -48,13 +50,15 @@ def briefing_import_paper(
     write, and all writes share one transaction, so a bad file leaves the
     database untouched.
 
-    Raises ``PaperFormatError`` (naming the line) for unreadable text,
-    ``Conflict`` when ``slug`` already holds different content, and
-    ``ApplicationError`` for a missing title or information cutoff.
+    The cutoff is the paper's own 「…現在の情報に基づき」 date; ``information_as_of``
+    supplies one for a paper without it (and must agree with it otherwise).
+
+    Raises ``PaperFormatError`` (naming the line) for unreadable text or a
+    missing cutoff, ``Conflict`` when ``slug`` already holds different content,
+    and ``ApplicationError`` for a missing title.
     """
-    paper = parse_paper(text)
-    if paper.information_as_of is None:
-        raise ApplicationError("論文中に「本稿は…現在の情報に基づき」の基準日が見つかりません。")
+    paper = parse_paper(text, information_as_of=information_as_of)
+    assert paper.information_as_of is not None  # parse_paper refuses a paper without one
     cutoff = paper.information_as_of.start
     published_at = published_at or start_of_day_tokyo(cutoff)
     parsed = _parse_sections(paper)
@@ -66,6 +70,8 @@ def briefing_import_paper(
             return _existing(existing, paper)
         if not title.strip():
             raise ApplicationError("新しいブリーフィングには標題（--title）が必要です。抽出テキストには標題が含まれていません。")
+        if len(title.strip()) > (limit := Briefing._meta.get_field("title").max_length or 0):
+            raise ApplicationError(f"標題（--title）が長すぎます（{limit}文字まで）。")
         briefing = Briefing.objects.create(
             slug=slug, title=title.strip(), publication=paper.publication, author=paper.author
         )
@@ -135,7 +141,25 @@ def _parse_citations(paper: ParsedPaper) -> dict[int, NoteCitations]:
             found[number] = extract_citations(note)
         except DateParseError as exc:
             raise PaperFormatError(paper.note_lines[number], f"脚注{number}の出典の日付: {exc}") from exc
+        _check_lengths(found[number], number=number, line=paper.note_lines[number])
     return found
+
+
+def _check_lengths(citations: NoteCitations, *, number: int, line: int) -> None:
+    """Refuse a citation too long to store (a bad file, not a database error)."""
+    for match in citations.citations:
+        values = {name: getattr(match.source, name) for name in ("title", "container", "volume", "author", "publisher")}
+        values |= {"url": match.source.url, "issued_text": match.source.issued.text if match.source.issued else ""}
+        for name, value in values.items():
+            field = Source._meta.get_field(name)
+            if field.max_length is not None and len(value) > field.max_length:
+                raise PaperFormatError(
+                    line,
+                    f"脚注{number}の出典の{field.verbose_name}が長すぎます"
+                    f"（{len(value)}文字。{field.max_length}文字まで）。",
+                )
+        if len(match.locator) > Citation._meta.get_field("locator").max_length:  # type: ignore[operator]
+            raise PaperFormatError(line, f"脚注{number}の出典の所在「{match.locator[:20]}…」が長すぎます。")
 
 
 def _ingest_sources(
