@@ -306,7 +306,12 @@ def to_bibtex(sources: Iterable[Source]) -> str:
     Entry keys are the CSL ids (``source-12``). Text is escaped for LaTeX; URLs are
     left verbatim (``url`` fields are read verbatim), but for braces and backslashes.
     """
-    return "\n".join(_bibtex_entry(to_csl(source)) for source in sources)
+    return csl_to_bibtex(to_csl(source) for source in sources)
+
+
+def csl_to_bibtex(items: Iterable[dict[str, Any]]) -> str:
+    """Return CSL-JSON items as BibTeX: what a frozen release exports from the CSL it stored."""
+    return "\n".join(_bibtex_entry(item) for item in items)
 
 
 def _bibtex_entry(item: dict[str, Any]) -> str:
@@ -359,7 +364,12 @@ def _bibtex_name(name: dict[str, str]) -> str:
 
 def to_ris(sources: Iterable[Source]) -> str:
     """Return the sources as RIS records (one value per line; line breaks in values become spaces)."""
-    return "".join(_ris_record(to_csl(source)) for source in sources)
+    return csl_to_ris(to_csl(source) for source in sources)
+
+
+def csl_to_ris(items: Iterable[dict[str, Any]]) -> str:
+    """Return CSL-JSON items as RIS: what a frozen release exports from the CSL it stored."""
+    return "".join(_ris_record(item) for item in items)
 
 
 def _ris_record(item: dict[str, Any]) -> str:

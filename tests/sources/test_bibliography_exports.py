@@ -3,7 +3,7 @@ import bibtexparser
 import rispy
 from pylatexenc.latex2text import LatexNodes2Text
 
-from sources.citations import to_bibtex, to_csl, to_ris
+from sources.citations import csl_to_bibtex, csl_to_ris, to_bibtex, to_csl, to_ris
 from sources.models import Source
 
 # Where a BibTeX entry type keeps the CSL container (reference managers read it there).
@@ -72,3 +72,9 @@ def test_hostile_text_survives_both_formats_without_breaking_a_record():
     assert fields["url"] == "https://example.org/a%7Db%7Bc%5Cd?q=%25"
     records = rispy.loads(to_ris([source]))
     assert len(records) == 1 and records[0]["title"] == one_line and records[0]["authors"] == ["Smith, John"]
+
+
+def test_a_frozen_releases_csl_items_export_as_the_live_sources_do(every_source):
+    """A release stores its sources' CSL when it is frozen; its BibTeX and RIS come from those items."""
+    items = [to_csl(source) for source in every_source]
+    assert csl_to_bibtex(items) == to_bibtex(every_source) and csl_to_ris(items) == to_ris(every_source)
