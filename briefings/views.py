@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from briefings.caching import cached_release_page, immutable_hit
 from briefings.models import Briefing, Release
-from briefings.pdf import release_pdf
+from briefings.pdf import PdfUnavailable, release_pdf
 from briefings.selectors import bibliography, catalog, history, search
 from briefings.selectors.changes import changes_between, section_history
 from core.dates import format_date_ja, to_tokyo, today_tokyo
@@ -79,8 +79,11 @@ def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpRespon
     if release is None:
         raise Http404(f"「{briefing.title}」の第{number}版はありません。")
     permalink = request.build_absolute_uri(reverse("briefings:release", kwargs={"slug": slug, "number": number}))
-    response = HttpResponse(release_pdf(request=request, release=release, permalink=permalink),
-                            content_type="application/pdf")
+    try:
+        pdf = release_pdf(request=request, release=release, permalink=permalink)
+    except PdfUnavailable as exc:
+        return render(request, "503.html", {"message": exc.message}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
     return response
 

@@ -4,12 +4,17 @@
 a rollback). If the broker cannot be reached, the task runs here, in-process,
 and the outage is logged: an approval is never undone or lost because Redis
 is down, and its notifications still go out.
+
+``scheduler_heartbeat_task`` is the scheduler's heartbeat (sent by beat).
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from celery import shared_task
+from celery.signals import beat_init
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -30,3 +35,17 @@ def enqueue(task: Any, *args: Any) -> None:
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     transaction.on_commit(lambda: enqueue(task, *args))
+
+
+@shared_task(name="core.scheduler_heartbeat_task", ignore_result=True)
+def scheduler_heartbeat_task() -> None:
+    """Record that beat sent this and a worker ran it (``core.selectors.scheduler_status`` reads it)."""
+    from core.services import heartbeat_record
+
+    heartbeat_record()
+
+
+@beat_init.connect(weak=False, dispatch_uid="core.tasks.first_heartbeat")
+def _first_heartbeat(sender: Any = None, **kwargs: Any) -> None:
+    """Send a heartbeat as soon as beat starts, not one interval later."""
+    scheduler_heartbeat_task.apply_async(expires=settings.SCHEDULER_HEARTBEAT_INTERVAL)

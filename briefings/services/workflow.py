@@ -328,5 +328,5 @@ def _notify_on_commit(*, revision: SectionRevision, action: str) -> None:
     revision_id = revision.pk
     if action == Action.SUBMIT:
         enqueue_on_commit(tasks.revision_notify_reviewers_task, revision_id)
-    elif action in {Action.APPROVE, Action.SCHEDULE, Action.REJECT}:
+    elif action in {Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.PUBLISH}:
         enqueue_on_commit(tasks.revision_notify_author_task, revision_id, action)
