@@ -120,6 +120,7 @@ def _check_broker() -> dict[str, Any]:
         return {"status": "not_configured", "detail": "no broker: tasks run in the web process"}
     with celery_app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=0)  # one attempt: a probe reports, it does not wait
+        connection.default_channel  # noqa: B018 - opening a channel is the round trip (Redis: PING)
         return {"status": "ok", "transport": connection.transport_cls}
 
 

@@ -154,7 +154,7 @@ def on_before_task_publish(headers: dict[str, Any] | None = None, **kwargs: Any)
 
 def on_task_prerun(task_id: str | None = None, task: Any = None, **kwargs: Any) -> None:
     """Restore the enqueuing request's id and name the task on every line it logs."""
-    request_id = task.request.get(TASK_HEADER) if task is not None else None
+    request_id = _header(task.request) if task is not None else None
     tokens = (
         request_id_var.set(request_id) if request_id else None,  # eager tasks keep the caller's id
         task_id_var.set(task_id),
@@ -162,6 +162,11 @@ def on_task_prerun(task_id: str | None = None, task: Any = None, **kwargs: Any) 
     )
     if task_id:
         _task_started[task_id] = (time.perf_counter(), tokens)
+
+
+def _header(request: Any) -> str | None:
+    """The request id a task was sent with (a worker lifts message headers onto the request; eager runs do not)."""
+    return request.get(TASK_HEADER) or (getattr(request, "headers", None) or {}).get(TASK_HEADER)
 
 
 def on_task_postrun(task_id: str | None = None, task: Any = None, state: str | None = None, **kwargs: Any) -> None:

@@ -18,23 +18,33 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from core.logging import TASK_HEADER, current_request_id
+
 logger = logging.getLogger(__name__)
 
 # What a broker outage looks like to the sender (kombu and redis-py raise subclasses of these).
 BROKER_ERRORS = (OperationalError, OSError)
 
 
-def enqueue(task: Any, *args: Any) -> None:
-    """Send ``task`` to the broker; run it in-process if the broker is unreachable."""
+def enqueue(task: Any, *args: Any, request_id: str | None = None) -> None:
+    """Send ``task`` to the broker; run it in-process if the broker is unreachable.
+
+    ``request_id`` (default: the request being served) goes with the task, which
+    logs under it (``core.logging``).
+    """
+    request_id = request_id or current_request_id()
+    headers = {TASK_HEADER: request_id} if request_id else None
     try:
-        task.apply_async(args=args, retry=False)
+        task.apply_async(args=args, retry=False, headers=headers)
     except BROKER_ERRORS as exc:
         logger.warning("broker unreachable (%s); running %s in-process", exc, task.name)
-        task.apply(args=args)
+        task.apply(args=args, headers=headers)
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:
-    transaction.on_commit(lambda: enqueue(task, *args))
+    """Send ``task`` once the transaction commits, under the id of the request that asked for it."""
+    request_id = current_request_id()
+    transaction.on_commit(lambda: enqueue(task, *args, request_id=request_id))
 
 
 @shared_task(name="core.scheduler_heartbeat_task", ignore_result=True)
