@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from briefings.markup import without_marks
-from briefings.models import SectionRevision
+from briefings.models import RevisionStatus, SectionRevision
 from briefings.services.workflow import REVIEWERS_GROUP, Action
 from core.dates import format_date_ja, format_datetime_ja
 from core.site import absolute_url
@@ -90,13 +90,25 @@ def _context(revision: SectionRevision) -> dict[str, Any]:
     return {
         "revision": revision,
         "briefing": revision.section.briefing,
-        "section_label": f"{revision.number}{without_marks(revision.heading)}".strip() or revision.section.key,
+        "section_label": _section_label(revision),
         "author": _name(revision.author),
         "reviewer": _name(revision.reviewed_by),
         "information_as_of": format_date_ja(revision.information_as_of),
         "site_name": settings.BRIEFINGS_SITE_NAME,
         "site_url": settings.SITE_URL,
     }
+
+
+def _section_label(revision: SectionRevision) -> str:
+    """「４．（１）ロシア・ウクライナの攻防…」: the chapter's number, then the section's own."""
+    chapter = ""
+    if revision.section.parent_id:
+        chapter = (
+            SectionRevision.objects.filter(section_id=revision.section.parent_id, status=RevisionStatus.PUBLISHED)
+            .values_list("number", flat=True)
+            .first()
+        ) or ""
+    return f"{chapter}{revision.number}{without_marks(revision.heading)}".strip() or revision.section.key
 
 
 def _name(user: Any) -> str:
