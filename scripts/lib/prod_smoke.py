@@ -18,8 +18,11 @@ import datetime as dt
 import email.message
 import json
 import mailbox
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from email.header import decode_header, make_header
@@ -50,6 +53,9 @@ def step(title: str, check: Callable[[], str | None]) -> Any:
         say(f"  FAIL  {title}: {type(exc).__name__}: {exc}")
         raise SystemExit(1) from exc
     note = f" ({detail})" if detail else ""
+    if os.environ.get("SMOKE_STEPS_FILE"):  # scripts/prod-smoke counts the steps that passed
+        with open(os.environ["SMOKE_STEPS_FILE"], "a", encoding="utf-8") as steps:
+            steps.write(title + "\n")
     say(f"  ok    {title}{note} [{time.monotonic() - began:.1f}s, t={time.monotonic() - STARTED:.0f}s]")
     return detail
 
@@ -314,8 +320,15 @@ def flow(args: argparse.Namespace) -> None:
         response = anon.get(site.url(f"/briefings/{slug}/releases/{new_number}/pdf"), timeout=60)
         expect(response.status_code == 200, f"PDF {response.status_code}: {response.text[:200]}")
         expect(response.content.startswith(b"%PDF-"), "not a PDF")
-        expect(b"NotoSerifCJK" in response.content or b"NotoSansCJK" in response.content, "no CJK font embedded")
-        return f"{len(response.content) // 1024} KiB, Noto CJK embedded"
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
+            pdf_file.write(response.content)
+            pdf_file.flush()
+            fonts = subprocess.run(["pdffonts", pdf_file.name], capture_output=True, text=True, check=True).stdout
+            text = subprocess.run(["pdftotext", pdf_file.name, "-"], capture_output=True, text=True, check=True).stdout
+        embedded = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
+        expect(any("CJK" in name for name in embedded), f"no CJK font embedded: {embedded}")
+        expect(sentence in text.replace("\n", ""), "the new text is not in the PDF")
+        return f"{len(response.content) // 1024} KiB, fonts {sorted({name.split('+')[-1] for name in embedded})}"
 
     step("reader: the PDF of the new release, Japanese fonts embedded", pdf)
 
