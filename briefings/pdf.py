@@ -39,7 +39,9 @@ def release_pdf(*, request: HttpRequest, release: Release, permalink: str) -> by
     fonts = japanese_font_check()
     if not fonts.available:
         logger.error("PDF of release %s not rendered: %s", release.pk, fonts.detail)
-        raise PdfUnavailable("このサーバーには日本語のフォントがないため、PDFを作成できません。管理者にお問い合わせください。")
+        raise PdfUnavailable(
+            "このサーバーには日本語のフォントがないため、PDFを作成できません。管理者にお問い合わせください。"
+        )
     from weasyprint import HTML  # imported here: heavy, and only this view needs it
 
     snapshot = snapshot_for_release(release=release)

@@ -328,7 +328,9 @@ if SENTRY_DSN:
     try:
         import sentry_sdk
     except ImportError as exc:
-        raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk==2.75.0") from exc
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk==2.75.0"
+        ) from exc
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         environment=env_str("SENTRY_ENVIRONMENT", "production"),

@@ -87,8 +87,8 @@ def test_the_nginx_site_is_accepted_by_nginx(tmp_path: Path):
 @pytest.mark.skipif(shutil.which("varnishd") is None, reason="varnish is not installed")
 def test_the_vcl_compiles(tmp_path: Path):
     vcl = _render("deploy/varnish/briefings.vcl", tmp_path / "b.vcl", BACKEND_HOST="127.0.0.1", BACKEND_PORT="8080")
-    result = subprocess.run(["varnishd", "-C", "-j", "none", "-f", str(vcl), "-n", str(tmp_path / "v")], capture_output=True,
-                            text=True)
+    command = ["varnishd", "-C", "-j", "none", "-f", str(vcl), "-n", str(tmp_path / "v")]
+    result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
 
 

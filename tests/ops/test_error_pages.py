@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
 from django.urls import include, path
 
 ROOT = Path(__file__).resolve().parents[2]

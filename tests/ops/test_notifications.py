@@ -60,7 +60,8 @@ def test_the_author_of_a_scheduled_revision_gets_its_time_in_tokyo_then_the_publ
     [scheduled] = mail.outbox
     text, html = _parts(scheduled)
     assert scheduled.to == ["editor@example.org"]
-    assert "承認され、2030年1月1日 09:30（日本時間）に公開される予定です" in text and "2030年1月1日 09:30（日本時間）" in html
+    assert "承認され、2030年1月1日 09:30（日本時間）に公開される予定です" in text
+    assert "2030年1月1日 09:30（日本時間）" in html
     assert f"{SITE}/admin/briefings/sectionrevision/{submitted.pk}/review/" in text
     # when: beat publishes it
     mail.outbox.clear()
@@ -70,10 +71,13 @@ def test_the_author_of_a_scheduled_revision_gets_its_time_in_tokyo_then_the_publ
     [published] = mail.outbox
     text, html = _parts(published)
     assert "予約どおり" in text and "公開されました" in published.subject
-    assert f"公開された版を読む: {SITE}/briefings/world-2025/" in text and f'href="{SITE}/briefings/world-2025/"' in html
+    assert f"公開された版を読む: {SITE}/briefings/world-2025/" in text
+    assert f'href="{SITE}/briefings/world-2025/"' in html
 
 
-def test_a_rejection_carries_the_comment_and_the_link_to_revise(submitted, reviewer, django_capture_on_commit_callbacks):
+def test_a_rejection_carries_the_comment_and_the_link_to_revise(
+    submitted, reviewer, django_capture_on_commit_callbacks
+):
     # given
     mail.outbox.clear()
     # when

@@ -140,7 +140,8 @@ def test_sentry_dsn_without_the_sdk_says_what_to_install(tmp_path: Path):
     ],
 )
 def test_the_client_address_behind_trusted_proxies(remote, forwarded, client):
-    assert client_address(remote_addr=remote, forwarded_for=forwarded, trusted=frozenset({"127.0.0.1", "::1"})) == client
+    trusted = frozenset({"127.0.0.1", "::1"})
+    assert client_address(remote_addr=remote, forwarded_for=forwarded, trusted=trusted) == client
 
 
 @pytest.mark.django_db
