@@ -32,6 +32,7 @@ from typing import Any
 
 from celery import signals
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 task_id_var: ContextVar[str | None] = ContextVar("task_id", default=None)
@@ -112,7 +113,7 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            user = getattr(request, "user", None)
+            user = _user_if_loaded(request)
             level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
             request_logger.log(
                 level,
@@ -132,6 +133,13 @@ class RequestLogMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+def _user_if_loaded(request: HttpRequest) -> Any:
+    """The request's user if something already looked it up: logging never costs a query."""
+    user = getattr(request, "user", None)
+    loaded = getattr(user, "_wrapped", user)  # AuthenticationMiddleware sets a lazy object
+    return None if loaded is empty else loaded
 
 
 def _tag_sentry(request_id: str) -> None:

@@ -142,3 +142,16 @@ def test_a_real_worker_logs_the_task_under_the_id_of_the_request_that_sent_it(re
     assert line is not None, log.read_text()[-2000:]
     assert line["task_name"] == "core.scheduler_heartbeat_task" and line["state"] == "SUCCESS"
     assert line["request_id"] == "request-from-the-web-42"
+
+
+@pytest.mark.django_db
+def test_logging_a_request_never_costs_a_query(client, editor, django_assert_num_queries, json_log):
+    # given: a logged-in editor, and a page that never looks at the user
+    client.force_login(editor)
+    client.get("/api/briefings/")  # warm up
+    # when
+    with django_assert_num_queries(0):
+        client.get("/static-nothing-here-but-404/")
+    # then: the line is written, without the user id nobody looked up
+    line = _lines(json_log, "core.request")[-1]
+    assert line["status"] == 404 and "user_id" not in line
