@@ -168,6 +168,8 @@ def on_task_prerun(task_id: str | None = None, task: Any = None, **kwargs: Any) 
         task_id_var.set(task_id),
         task_name_var.set(task.name if task is not None else None),
     )
+    if request_id:
+        _tag_sentry(request_id)
     if task_id:
         _task_started[task_id] = (time.perf_counter(), tokens)
 

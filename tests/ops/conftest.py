@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from config.celery import app
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -100,8 +102,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def use_broker(monkeypatch):  # type: ignore[no-untyped-def]
     """Send this test process's tasks to a real broker instead of running them eagerly."""
-    from config.celery import app
-
     saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
 
     def use(url: str) -> None:

@@ -1,10 +1,13 @@
 """/healthz and /readyz: what a load balancer and a supervisor rely on."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.db import connections
 from django.test import Client, override_settings
 
+from core import health
 from tests.ops.conftest import Redis, free_port
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +83,6 @@ def test_readyz_is_503_when_the_database_is_unreachable(client, monkeypatch):
 
 def test_readyz_gives_up_on_a_dependency_that_hangs(client, monkeypatch, settings):
     # given: a cache that never answers
-    import threading
-
-    from core import health
-
     settings.READYZ_TIMEOUT = 0.3
     released = threading.Event()
     monkeypatch.setattr(health, "_check_cache", lambda: released.wait(5) and {"status": "ok"})

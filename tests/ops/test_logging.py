@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from core.logging import ContextFilter, JsonFormatter, request_id_var
+from core.tasks import scheduler_heartbeat_task
 from tests.ops.conftest import process_env, requires_postgres, start, stop, wait_for
 
 
@@ -112,11 +113,9 @@ def test_the_task_a_request_enqueues_logs_under_that_request_id(client, briefing
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_logs_the_task_under_the_id_of_the_request_that_sent_it(redis, use_broker, tmp_path: Path):
     # given: a worker on a real Redis, logging JSON
-    from core.tasks import scheduler_heartbeat_task
-
     log = tmp_path / "worker.log"
     worker = start(["worker", "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
                     "-l", "INFO"], process_env(CELERY_BROKER_URL=redis.url(0)), log)

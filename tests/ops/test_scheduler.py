@@ -58,7 +58,7 @@ def test_beat_sends_the_heartbeat_with_an_expiry():
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_beat_and_worker_make_the_scheduler_run_at_once_and_stopping_them_is_seen(redis, tmp_path: Path):
     # given: beat and a worker as the Procfile runs them, on a real Redis
     env = process_env(CELERY_BROKER_URL=redis.url(0))
