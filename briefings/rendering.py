@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from briefings.diffing import Segment
 from briefings.markup import split_note
-from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
+from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
 def claim_html(claim: SnapshotClaim) -> SafeString:

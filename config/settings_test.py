@@ -20,3 +20,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "https://briefings.example.org"  # deliberately not the test client's Host
+RELEASE_PDF_AT_PUBLISH = False  # about a second per publication: tests that need the PDF ask for it

@@ -1,9 +1,15 @@
-"""Root URLs: reader pages, the API and the admin."""
+"""Root URLs: reader pages, the API and the admin.
+
+The project's URL layer is where apps are composed: ``/api/revisions/<id>/`` is
+served by the events app's extension of the briefings endpoint (it adds the
+events a revision covers), so ``briefings`` never imports ``events``.
+"""
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import health
+from events.api.revisions import RevisionWithEventsApi
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
 admin.site.site_title = "政策ブリーフィング 編集管理"
@@ -16,11 +22,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/revisions/<int:revision_id>/", RevisionWithEventsApi.as_view(), name="api-revision-detail"),
     path("api/", include("briefings.api.urls")),
+    path("api/", include("releases.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/", include("sources.api.urls")),
     path("", include("events.urls")),
-    path("", include("briefings.urls")),
+    path("", include("releases.urls")),
 ]
 
-handler404 = "briefings.views.page_not_found"
+handler404 = "releases.views.page_not_found"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
-from briefings.services.workflow import EDITORS_GROUP
+from core.roles import EDITORS_GROUP
 from core.dates import format_date_ja
 from events.selectors import stale_sections
 

@@ -18,8 +18,9 @@ from django.urls import reverse
 
 from briefings.markup import without_marks
 from briefings.models import RevisionStatus, SectionRevision
-from briefings.services.workflow import REVIEWERS_GROUP, Action
+from briefings.workflow import Action
 from core.dates import format_date_ja, format_datetime_ja
+from core.roles import REVIEWERS_GROUP
 from core.site import absolute_url
 
 TOKYO_SUFFIX = "（日本時間）"

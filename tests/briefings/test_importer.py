@@ -4,11 +4,12 @@ import datetime as dt
 import pytest
 
 from briefings.importers.paper import PaperFormatError, parse_paper
-from briefings.models import Briefing, Citation, Footnote, Release, Section, SectionRevision
-from briefings.selectors.history import release_latest, snapshot_for_release
+from briefings.models import Briefing, Citation, Footnote, Section, SectionRevision
+from releases.selectors.history import artefact_of, release_latest
 from briefings.services import briefing_import_paper
 from core.errors import Conflict
 from sources.models import Source, SourceKind
+from releases.models import Release
 
 JETRO_URL = "https://www.jetro.go.jp/biznews/2025/02/3c47421538fdd400.html"
 
@@ -66,7 +67,7 @@ def test_urls_broken_across_lines_are_rejoined_exactly(paper_text):
 
 def test_markers_are_placed_where_the_paper_has_them(briefing):
     # given
-    snapshot = snapshot_for_release(release=release_latest(briefing=briefing))
+    snapshot = artefact_of(release=release_latest(briefing=briefing)).content
     sections = {s.key: s for s in snapshot.sections}
     # then: marker 4 glued to 「賦課」 in the first sentence of chapter 1
     first = sections["ch1"].paragraphs[0][0]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.management.commands.load_demo import ACCOUNTS, accounts_banner
+from demo.management.commands.load_demo import ACCOUNTS, accounts_banner
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER = [sys.executable, str(ROOT / "scripts/lib/render.py")]

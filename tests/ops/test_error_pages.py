@@ -19,7 +19,7 @@ def _boom(request):  # type: ignore[no-untyped-def]
 
 
 urlpatterns = [path("boom/", _boom), path("", include("config.urls"))]
-handler404 = "briefings.views.page_not_found"
+handler404 = "releases.views.page_not_found"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
-
-from briefings.pdf import PDF_VERSION
 from core.fonts import PDF_FAMILIES, japanese_font_check
+from releases.pdf import stored_pdf
+from releases.tasks import release_render_pdf_task
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,17 +59,27 @@ def test_no_pdf_is_rendered_or_cached_without_a_font_and_one_is_once_the_font_is
     client, briefing, no_japanese_font, monkeypatch, caplog
 ):
     # given: no Japanese font
-    release_pk = briefing.releases.get(number=1).pk
     # when
     refused = client.get("/briefings/world-2025/releases/1/pdf")
     # then: a clear page, the reason in the log, nothing stored
     assert refused.status_code == 503 and refused["Content-Type"].startswith("text/html")
     assert "日本語のフォントがないため、PDFを作成できません" in refused.content.decode()
     assert "fonts-noto-cjk" in caplog.text
-    assert cache.get(f"release-pdf:{release_pk}:v{PDF_VERSION}") is None
+    assert stored_pdf("world-2025", 1) is None
+    assert "immutable" not in refused.get("Cache-Control", "")
     # when: the font is installed
     monkeypatch.delenv("FONTCONFIG_FILE")
     served = client.get("/briefings/world-2025/releases/1/pdf")
     # then
     assert served.status_code == 200 and served.content.startswith(b"%PDF-")
-    assert cache.get(f"release-pdf:{release_pk}:v{PDF_VERSION}") == served.content
+    assert stored_pdf("world-2025", 1) == served.content
+
+
+@pytest.mark.django_db
+def test_the_worker_stores_no_pdf_without_a_font(briefing, no_japanese_font, caplog):
+    # given: the task the worker runs after a publication
+    release = briefing.releases.get(number=1)
+    # when
+    result = release_render_pdf_task(release.pk)
+    # then
+    assert result == "" and stored_pdf("world-2025", 1) is None and "fonts-noto-cjk" in caplog.text

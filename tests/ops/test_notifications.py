@@ -8,8 +8,13 @@ from django.core import mail
 from django.utils import timezone
 
 from briefings.models import Section
-from briefings.services import Action, revision_create_draft, revision_transition, revision_update
-from briefings.services.scheduling import revision_publish_due
+from briefings.services import (
+    Action,
+    revision_create_draft,
+    revision_publish_due,
+    revision_transition,
+    revision_update,
+)
 
 pytestmark = pytest.mark.django_db
 SITE = "https://briefings.example.org"  # config.settings_test.SITE_URL, not the test client's host

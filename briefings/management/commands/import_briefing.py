@@ -47,8 +47,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc.message}") from exc
         verb = "imported" if result.created else "already imported, unchanged"
         self.stdout.write(
-            f"{result.briefing.slug}: {verb}; release {result.release.number} published "
-            f"{result.release.published_at.astimezone(TOKYO).isoformat()}, {result.sections} sections, "
+            f"{result.briefing.slug}: {verb}; release {result.release_number} published "
+            f"{result.published_at.astimezone(TOKYO).isoformat()}, {result.sections} sections, "
             f"{result.footnotes} footnotes, {result.sources_created} new sources"
         )
 
