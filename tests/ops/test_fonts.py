@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from core.fonts import PDF_FAMILIES, japanese_font_check
 from releases.pdf import stored_pdf
 from releases.tasks import release_render_pdf_task
