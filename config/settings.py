@@ -132,9 +132,6 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 
-MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")  # stored PDFs (default storage)
-MEDIA_URL = "media/"
-
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
