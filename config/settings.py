@@ -92,13 +92,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": database_from_env(sqlite_path=str(BASE_DIR / "db.sqlite3"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections (issue 18: 2.6-3.2x the requests per second of a new
-    # connection per request). Production default: psycopg's pool, one per process
-    # (DB_POOL_MAX_SIZE connections at most, so PostgreSQL's max_connections bounds
-    # processes x DB_POOL_MAX_SIZE). DB_POOL=0 keeps one connection per thread
-    # instead, for DB_CONN_MAX_AGE seconds, checked before reuse.
+    # Persistent connections (2.2-3.2x the requests per second of a new connection per
+    # request, docs/operations.md). Production default: each thread keeps its connection
+    # for DB_CONN_MAX_AGE seconds, checked before reuse, so a thread never waits for
+    # another's. DB_POOL=1 uses psycopg's pool instead, one per process, to bound the
+    # connections (processes x DB_POOL_MAX_SIZE): give it at least as many connections
+    # as the process has threads, or requests queue for one.
     DATABASES["default"]["OPTIONS"] = {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5)}
-    if env_bool("DB_POOL", default=not DEBUG):
+    if env_bool("DB_POOL"):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
             "max_size": env_int("DB_POOL_MAX_SIZE", 4),

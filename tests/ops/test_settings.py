@@ -32,15 +32,16 @@ def _value(expression: str, **env: str):  # type: ignore[no-untyped-def]
     return json.loads(result.stdout)
 
 
-def test_production_keeps_database_connections_in_a_pool_with_a_bounded_wait():
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
     db = _value('s.DATABASES["default"]', **PRODUCTION, DATABASE_URL="postgresql://u:p@db.internal:5432/briefings")
-    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 10}
-    assert db["OPTIONS"]["connect_timeout"] == 5 and db["CONN_MAX_AGE"] == 0
-
-
-def test_without_the_pool_connections_persist_and_are_checked_before_reuse():
-    db = _value('s.DATABASES["default"]', **PRODUCTION, DATABASE_URL="postgresql://u:p@db/b", DB_POOL="0")
     assert "pool" not in db["OPTIONS"] and db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
+    assert db["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_the_pool_bounds_connections_with_a_bounded_wait():
+    db = _value('s.DATABASES["default"]', **PRODUCTION, DATABASE_URL="postgresql://u:p@db/b", DB_POOL="1",
+                DB_POOL_MAX_SIZE="8")
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10} and db["CONN_MAX_AGE"] == 0
 
 
 def test_the_demo_database_waits_for_the_worker_instead_of_failing():
