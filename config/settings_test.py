@@ -3,6 +3,10 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("DEBUG", "0")
+# One connection per test thread, closed after each request, as pytest-django expects
+# (production defaults to psycopg's pool; tests of the pool start their own processes).
+os.environ.setdefault("DB_POOL", "0")
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from .settings import *  # noqa: E402,F403
 from .settings import STORAGES  # noqa: E402

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core import health
 from events.api.revisions import RevisionWithEventsApi
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
@@ -15,6 +16,9 @@ admin.site.site_title = "政策ブリーフィング 編集管理"
 admin.site.index_title = "編集・審査"
 
 urlpatterns = [
+    # Also answered by core.health.HealthCheckMiddleware before any other middleware.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

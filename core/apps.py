@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks, throttling  # noqa: F401  (registers the checks; connects the login receivers)
+        from core.logging import connect_celery_signals
+
+        connect_celery_signals()  # request ids into tasks, one log line per task

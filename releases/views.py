@@ -21,7 +21,7 @@ from core.errors import NotFound
 from core.site import absolute_url
 from releases.caching import cached_release_page, immutable_hit
 from releases.models import Release
-from releases.pdf import release_pdf_store, stored_pdf
+from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
 from releases.selectors.changes import changes_between, section_history
 from releases.services.rendering import rendering_for
@@ -77,11 +77,17 @@ def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
 
 
 def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """Release ``number`` as a PDF: the stored file, rendered from the artefact if not stored yet."""
+    """Release ``number`` as a PDF: the stored file, rendered from the artefact if not stored yet.
+
+    Without a font covering Japanese nothing is rendered or stored: a 503 page says why.
+    """
     data = stored_pdf(slug, number)
     if data is None:
         release = _release(slug, number)
-        data = release_pdf_store(history.artefact_of(release=release))
+        try:
+            data = release_pdf_store(history.artefact_of(release=release))
+        except PdfUnavailable as exc:
+            return render(request, "503.html", {"message": exc.message}, status=503)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
     response["Cache-Control"] = "public, max-age=31536000, immutable"
