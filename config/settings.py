@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.throttling.LoginThrottleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +115,15 @@ STORAGES = {
     },
 }
 
+# Hostile input (core/request_guard.py, core/api.py): bodies over this many bytes are
+# refused with 413 before they are read (Django's own form limit agrees); JSON deeper
+# than API_JSON_MAX_DEPTH levels is a 400.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+# Seconds a 503 (database unreachable, core/errorpages.py) asks clients to wait.
+SERVICE_UNAVAILABLE_RETRY_AFTER = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER", 30)
+
 # Link checking of sources (sources/services.py, sources/tasks.py).
 LINK_CHECK_TIMEOUT = float(env_int("LINK_CHECK_TIMEOUT", 10))
 LINK_CHECK_HOST_CONCURRENCY = env_int("LINK_CHECK_HOST_CONCURRENCY", 1)
@@ -148,7 +158,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # the API speaks JSON (CONTRACT.md)
+    "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],  # the API speaks JSON (CONTRACT.md)
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("briefings.urls")),
 ]
 
+handler400 = "core.errorpages.bad_request"
 handler404 = "briefings.views.page_not_found"
+handler500 = "core.errorpages.server_error"
