@@ -6,6 +6,7 @@ tasks executed eagerly; ``DATABASE_URL`` or ``PG*`` switch to PostgreSQL and
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "axes",
     "core",
     "sources",
     "events",
@@ -53,14 +55,21 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.request_guard.RequestGuardMiddleware",
+    "core.throttling.LoginAttemptLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.throttling.LoginThrottleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+
+# django-axes checks a login's lockout before the password (core/throttling.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,16 +144,36 @@ LINK_CHECK_USER_AGENT = env_str("LINK_CHECK_USER_AGENT") or (
     "BriefingsLinkChecker/1.0 (dated policy briefings; checks cited sources once a day)"
 )
 
-# Admin login throttling (core/throttling.py): failures per address or user name per window.
+# Login lockout (django-axes, core/throttling.py): after LOGIN_THROTTLE_ATTEMPTS failures
+# of one user name from one address, that combination is refused (429) for
+# LOGIN_THROTTLE_WINDOW seconds; a success clears the count. Other addresses are never
+# locked out by it. NUM_PROXIES: how many trusted reverse proxies append to
+# X-Forwarded-For (0: use REMOTE_ADDR, ignore the header).
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_THROTTLE_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the count is of passwords tried
+AXES_LOCKOUT_CALLABLE = "core.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_VERBOSE = False
 
 # One cache for rendered release pages, PDFs and login throttling. Set CACHE_URL
 # (redis://…) in production so every process shares it; else per-process memory.
+# The Redis backend degrades to "no cache" while Redis is down (core/cache.py); the
+# socket timeouts bound what a silently dropped connection can cost one request.
 CACHE_URL = env_str("CACHE_URL")
+CACHE_SOCKET_TIMEOUT = float(env_str("CACHE_SOCKET_TIMEOUT", "1"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "core.cache.DegradingRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_SOCKET_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "briefings-default"}
     )
@@ -163,6 +192,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Rate limits (core/throttling.py): 429 with Retry-After beyond them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonReadThrottle",
+        "core.throttling.UserWriteThrottle",
+        "core.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_read": env_str("API_RATE_ANON_READ", "300/min"),
+        "user_write": env_str("API_RATE_USER_WRITE", "60/min"),
+        "auth_token": env_str("API_RATE_AUTH_TOKEN", "10/min"),
+    },
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dated policy briefings API",

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "共通"
 
     def ready(self) -> None:
-        from core import checks, throttling  # noqa: F401  (registers the checks; connects the login receivers)
+        from core import checks  # noqa: F401  (registers the checks)
