@@ -228,6 +228,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TIMEZONE = TIME_ZONE
+# A task whose worker died without acknowledging it (acks_late) is handed out again once it has
+# been unacknowledged this long (seconds), by the next worker that starts or sweeps. Keep it above
+# the longest countdown/ETA in use (link checks are spread over LINK_CHECK_SPACING x sources).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late, a worker holds only what it runs
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "publish-due-revisions": {
         "task": "briefings.revision_publish_due_task",
@@ -250,6 +255,12 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "briefings@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a silent mail server must not hold a worker forever
+# Retries of one recipient's mail (core/mail.py): after attempt n, wait MAIL_RETRY_BASE * 2**(n-1)
+# seconds (at most MAIL_RETRY_MAX), MAIL_MAX_ATTEMPTS attempts in all (about 4 h with the defaults).
+MAIL_RETRY_BASE = env_int("MAIL_RETRY_BASE", 60)
+MAIL_RETRY_MAX = env_int("MAIL_RETRY_MAX", 3600)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 
 # --- Security (production) ------------------------------------------------
 if not DEBUG:

@@ -1,12 +1,11 @@
 """Emails about the review workflow, sent from Celery tasks after commit."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 
 from briefings.models import SectionRevision
 from briefings.services.workflow import REVIEWERS_GROUP, Action
+from core.mail import mail_queue
 
 
 def notify_reviewers_of_submission(*, revision_id: int) -> int:
@@ -25,8 +24,7 @@ def notify_reviewers_of_submission(*, revision_id: int) -> int:
         f"版{revision.pk}（節 {revision.section.key}）が審査に提出されました。\n"
         f"変更の概要: {revision.change_summary or '（なし）'}\n"
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return len(recipients)
+    return mail_queue(subject=subject, body=body, recipients=recipients)
 
 
 def notify_author_of_review(*, revision_id: int, action: str) -> int:
@@ -42,5 +40,5 @@ def notify_author_of_review(*, revision_id: int, action: str) -> int:
     body = f"版{revision.pk}（節 {revision.section.key}）は{outcome}。\n"
     if revision.review_comment:
         body += f"審査コメント: {revision.review_comment}\n"
-    send_mail(f"[審査結果] {revision.section.briefing.title}", body, settings.DEFAULT_FROM_EMAIL, [revision.author.email])
-    return 1
+    return mail_queue(subject=f"[審査結果] {revision.section.briefing.title}", body=body,
+                      recipients=[revision.author.email])

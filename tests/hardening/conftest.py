@@ -1,12 +1,16 @@
 """Fixtures for fault tests: a Redis of our own that a test may stop, PostgreSQL made unreachable."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -74,3 +78,93 @@ def database_down(monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def
     connection.close()
     connection.settings_dict.clear()
     connection.settings_dict.update(saved)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKER = os.environ.get("CELERY_BROKER_URL", "")
+_WORKER_MARKS = (
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not BROKER.startswith("redis://"), reason="needs the Redis broker started by scripts/test"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker process needs a shared database"),
+)
+
+
+def needs_worker(test):  # type: ignore[no-untyped-def]
+    """Mark a test that runs real worker processes: PostgreSQL, the Redis broker, committed data."""
+    for mark in _WORKER_MARKS:
+        test = mark(test)
+    return test
+
+
+@dataclass
+class Workers:
+    """Real Celery worker processes on the test database and broker; ``log`` holds what they wrote."""
+
+    log: Path
+    env: dict[str, str]
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self, **extra_env: str) -> subprocess.Popen[bytes]:
+        with self.log.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1", "--pool=prefork",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
+                cwd=ROOT, env={**self.env, **extra_env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.processes.append(process)
+        return process
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the worker and its pool children at once: nothing runs any cleanup."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+
+
+@pytest.fixture
+def workers(tmp_path) -> Iterator[Workers]:  # type: ignore[no-untyped-def]
+    """Start workers with ``workers.start()``; the test process sends tasks to the same broker."""
+    from config.celery import app
+
+    settings = connection.settings_dict
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0", "SECRET_KEY": "worker-test-" + "x" * 50,
+        "PGDATABASE": settings["NAME"], "PGHOST": settings["HOST"] or "127.0.0.1", "PGPORT": str(settings["PORT"]),
+        "PGUSER": settings["USER"] or "postgres", "DATABASE_URL": "", "CELERY_BROKER_URL": BROKER,
+        "SITE_URL": "https://briefings.example.org", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    redis_url = BROKER.rsplit("/", 1)[0]
+    import redis
+
+    redis.Redis.from_url(f"{redis_url}/0").flushdb()  # no task left over from another test
+    saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    app.conf.update(task_always_eager=False, broker_url=BROKER)
+    app._pool = None
+    app.amqp._producer_pool = None
+    running = Workers(tmp_path / "worker.log", env)
+    yield running
+    running.stop_all()
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def wait_for(condition, seconds: float = 60) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
