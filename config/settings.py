@@ -139,6 +139,10 @@ LINK_CHECK_HOST_CONCURRENCY = env_int("LINK_CHECK_HOST_CONCURRENCY", 1)
 LINK_CHECK_MIN_INTERVAL = env_int("LINK_CHECK_MIN_INTERVAL", 6 * 3600)
 LINK_CHECK_SPACING = env_int("LINK_CHECK_SPACING", 2)  # seconds between queued checks of one sweep
 LINK_DEAD_AFTER_FAILURES = env_int("LINK_DEAD_AFTER_FAILURES", 3)
+# The link checker never connects to non-public addresses (sources/linkcheck.py). This admits
+# loopback (127.0.0.0/8, ::1) only, for tests against local servers; never set it in production
+# (system check core.W001).
+LINK_CHECK_ALLOW_LOOPBACK = env_bool("LINK_CHECK_ALLOW_LOOPBACK", default=False)
 LINK_DEAD_AFTER_DAYS = env_int("LINK_DEAD_AFTER_DAYS", 3)
 LINK_CHECK_USER_AGENT = env_str("LINK_CHECK_USER_AGENT") or (
     "BriefingsLinkChecker/1.0 (dated policy briefings; checks cited sources once a day)"
