@@ -179,7 +179,9 @@ def source_list_page(request: HttpRequest) -> HttpResponse:
                       status=400)
     domain, q = request.GET.get("domain", "").strip()[:255], request.GET.get("q", "").strip()[:200]
     entries = bibliography.bibliography(sources=bibliography.source_queryset(kind=kind, domain=domain, q=q))
-    domains = sorted(d for d in Source.objects.exclude(url_domain="").values_list("url_domain", flat=True).distinct())
+    # order_by(): the model's default ordering would add its columns to the DISTINCT (one row per source)
+    domains = list(Source.objects.exclude(url_domain="").order_by("url_domain").values_list("url_domain", flat=True)
+                   .distinct())
     return render(
         request, "briefings/source_list.html",
         {"entries": entries, "kinds": SourceKind.choices, "domains": domains, "kind": kind, "domain": domain, "q": q},
