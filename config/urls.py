@@ -1,7 +1,9 @@
 """Root URLs: reader pages, the API and the admin."""
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
 admin.site.site_title = "政策ブリーフィング 編集管理"
@@ -10,7 +12,10 @@ admin.site.index_title = "編集・審査"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file (?script), so no inline script;
+    # Swagger UI sets inline styles, so style-src alone is widened on this page.
+    path("api/docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/", include("briefings.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/", include("sources.api.urls")),
