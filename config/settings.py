@@ -299,7 +299,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "briefings@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a silent mail server must not hold a worker forever
 # Retries of one recipient's mail (core/mail.py): after attempt n, wait MAIL_RETRY_BASE * 2**(n-1)
-# seconds (at most MAIL_RETRY_MAX), MAIL_MAX_ATTEMPTS attempts in all (about 4 h with the defaults).
+# seconds (at most MAIL_RETRY_MAX), MAIL_MAX_ATTEMPTS attempts in all (over about 2 h with the defaults).
 MAIL_RETRY_BASE = env_int("MAIL_RETRY_BASE", 60)
 MAIL_RETRY_MAX = env_int("MAIL_RETRY_MAX", 3600)
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)

@@ -17,8 +17,8 @@ from django.core.management import call_command
 
 from briefings.models import Release, RevisionStatus, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
-from config.celery import app
 from core.mail import mail_queue, mail_retry_delay
+from tests.briefings.test_faults import broker_down  # noqa: F401  (the unreachable-broker fixture)
 from tests.hardening.conftest import needs_worker, wait_for
 
 
@@ -59,21 +59,6 @@ def test_with_the_mail_server_down_a_submission_and_an_approval_still_succeed(
     undelivered = sorted(r.getMessage().split()[2] for r in caplog.records if "not delivered" in r.getMessage())
     assert undelivered == ["editor@example.org", "reviewer2@example.org", "reviewer@example.org"]
     assert "broker unreachable" not in caplog.text
-
-
-@pytest.fixture
-def broker_down():  # type: ignore[no-untyped-def]
-    saved = {key: app.conf.get(key) for key in ("task_always_eager", "broker_write_url", "broker_connection_retry",
-                                                 "broker_connection_max_retries", "broker_transport_options")}
-    app.conf.update(task_always_eager=False, broker_write_url=f"redis://127.0.0.1:{_closed_port()}/0",
-                    broker_connection_retry=False, broker_connection_max_retries=0,
-                    broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1})
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    app.conf.update(saved)
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_broker_and_mail_server_down_are_told_apart(

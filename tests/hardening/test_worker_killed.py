@@ -135,3 +135,17 @@ def test_a_whole_worker_killed_mid_publish_leaves_the_task_for_the_next_worker(w
     # then
     assert wait_for(lambda: _published_once(briefing_id, revision_id), 60), workers.text()[-3000:]
     _assert_exactly_once(briefing_id, revision_id)
+
+
+MUST_HAPPEN = ["briefings.revision_publish_due_task", "briefings.revision_notify_reviewers_task",
+               "briefings.revision_notify_author_task", "events.notify_stale_sections_task", "core.mail_send_task",
+               "sources.link_check_task", "sources.link_check_all_task"]
+
+
+@pytest.mark.parametrize("name", MUST_HAPPEN)
+def test_every_task_that_must_happen_survives_a_lost_worker(name):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    task = app.tasks[name]
+    assert (task.acks_late, task.reject_on_worker_lost) == (True, True)
