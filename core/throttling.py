@@ -47,7 +47,7 @@ LOGIN_PATHS = ("/admin/login/", "/api/auth/token/")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest | Request) -> str:
     """Return the client's address, trusting ``X-Forwarded-For`` only as far as ``NUM_PROXIES`` proxies."""
     proxies = settings.NUM_PROXIES
     if proxies > 0:
@@ -109,7 +109,7 @@ class _Throttle(SimpleRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[no-any-return]
 
     def get_ident(self, request: Request) -> str:
-        return client_ip(request._request)
+        return client_ip(request)
 
     def applies(self, request: Request, view: APIView) -> bool:
         raise NotImplementedError

@@ -156,6 +156,9 @@ def workers(tmp_path) -> Iterator[Workers]:  # type: ignore[no-untyped-def]
     running = Workers(tmp_path / "worker.log", env)
     yield running
     running.stop_all()
+    with connection.cursor() as cursor:  # what a SIGKILLed worker left behind (a backend still waiting on a lock)
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
     app.conf.update(saved)
     app._pool = None
     app.amqp._producer_pool = None
