@@ -1,6 +1,7 @@
-"""The editorial artefact: briefings, sections, revisions, releases and workflow.
+"""The editorial side: briefings, sections, revisions and their review workflow.
 
-Import rule: ``briefings`` may import ``events``, ``sources`` and ``core``; nothing
-imports ``briefings`` except its own modules, URLs and tests. Writes go through
-``briefings.services``; history reads through ``briefings.selectors.history``.
+Import rule: ``briefings`` may import ``sources`` and ``core``; ``events``,
+``releases`` and ``demo`` import it, never the reverse (import-linter). Writes go
+through ``briefings.services``; the workflow's rules are ``briefings.workflow``;
+publishing reaches the reader side only through the seam ``briefings.publication``.
 """

@@ -12,27 +12,27 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from briefings import workflow
+from briefings.forms import CitationAddForm, ReviewActionForm, RevisionForm
 from briefings.models import (
     Briefing,
     Citation,
     Claim,
     Footnote,
-    Release,
-    ReleaseSection,
     ReviewQueueEntry,
+    RevisionContributor,
     RevisionStatus,
     RevisionTransition,
     Section,
     SectionRevision,
 )
-from briefings.forms import ReviewActionForm, RevisionForm
-from briefings.selectors import bibliography
 from briefings.selectors.review import revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
-from briefings.services.workflow import is_editor, is_reviewer
-from core.admin import ReadOnlyAdminMixin
+from briefings.services.revisions import citation_update, revision_cite
+from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
-from sources.models import LinkHealth
+from core.versioning import version_of
+from core.roles import is_editor
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
@@ -41,20 +41,34 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[t
     show_change_link = False
 
 
+def _has_published(**filters: Any) -> bool:
+    return SectionRevision.objects.filter(**filters).exclude(status=RevisionStatus.DRAFT).exists()
+
+
 @admin.register(Briefing)
-class BriefingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BriefingAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A briefing with a revision beyond draft is frozen: its slug is in every citation of it."""
+
     list_display = ("title", "slug", "publication", "author", "created_at")
     search_fields = ("title", "slug")
     readonly_fields = ("created_at", "updated_at")
 
+    def is_frozen(self, obj: Briefing) -> bool:
+        return _has_published(section__briefing=obj)
+
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SectionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A section with a revision beyond draft is frozen: its key is a stable identifier."""
+
     list_display = ("key", "briefing", "parent", "position")
     list_filter = ("briefing",)
     search_fields = ("key",)
     ordering = ("briefing", "position")
     actions = ("new_draft_from_published",)
+
+    def is_frozen(self, obj: Section) -> bool:
+        return _has_published(section=obj)
 
     @admin.action(description="公開版から新しい下書きを作成")
     def new_draft_from_published(self, request: HttpRequest, queryset: QuerySet[Section]) -> None:
@@ -85,6 +99,13 @@ class TransitionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ContributorInline(ReadOnlyInline):
+    model = RevisionContributor
+    fields = ("user", "first_changed_at")
+    readonly_fields = fields
+    verbose_name_plural = "内容を書いた・変えた人（この人たちは承認できません）"
+
+
 class MineFilter(admin.SimpleListFilter):
     title = "作成者"
     parameter_name = "mine"
@@ -96,13 +117,19 @@ class MineFilter(admin.SimpleListFilter):
         return queryset.filter(author=request.user) if self.value() == "1" else queryset
 
 
+# Actions the review page gives a form of their own (inputs, wording); any other action of the
+# workflow table gets a generic button, so a new move needs no template change.
+OWN_FORMS = {Action.SUBMIT, Action.REBASE, Action.REOPEN, Action.APPROVE, Action.SCHEDULE, Action.REJECT,
+             Action.UNSCHEDULE}
+
+
 def review_link(revision: SectionRevision) -> str:
     url = reverse("admin:briefings_sectionrevision_review", args=[revision.pk])
     return format_html('<a href="{}">差分・プレビュー・操作</a>', url)
 
 
 @admin.register(SectionRevision)
-class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RevisionForm
     list_display = (
         "id", "section", "number", "heading", "status", "release_kind", "information_as_of", "author",
@@ -127,19 +154,34 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     fieldsets = (
         (None, {"fields": ("review", "section", "base", "status")}),
-        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")}),
+        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary", "release_kind",
+                            "version")}),
         (
             "審査",
             {"fields": ("author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "publish_at", "published_at")},
         ),
         ("記録", {"fields": ("created_at", "updated_at")}),
     )
-    inlines = (ClaimInline, FootnoteInline, TransitionInline)
+    inlines = (ClaimInline, FootnoteInline, ContributorInline, TransitionInline)
     actions = ("submit", "approve")
+
+    def is_frozen(self, obj: SectionRevision) -> bool:
+        """Anything beyond a draft is frozen; a draft with a history of review is kept for the record."""
+        return not obj.is_editable or RevisionTransition.objects.filter(revision=obj).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: SectionRevision | None = None) -> bool:
+        if obj is not None and not obj.is_editable:
+            return False
+        return super(FrozenAwareAdminMixin, self).has_change_permission(request, obj)
 
     @admin.display(description="審査")
     def review(self, obj: SectionRevision) -> str:
         return review_link(obj)
+
+    @admin.display(description="読み込んだ版")
+    def version(self, obj: SectionRevision) -> str:
+        """Shown on read-only pages; editable drafts carry it as a hidden form field instead."""
+        return version_of(obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SectionRevision]:
         return super().get_queryset(request).select_related("section__briefing", "author")
@@ -147,18 +189,12 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # drafts are created from a section ("公開版から新しい下書きを作成")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: SectionRevision | None = None) -> tuple[str, ...]:
-        if obj is not None and not obj.is_editable:
-            return (
-                *self.readonly_fields, "number", "heading", "body", "information_as_of", "change_summary",
-                "release_kind",
-            )
-        return self.readonly_fields
-
     def save_model(self, request: HttpRequest, obj: SectionRevision, form: Any, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = {name: form.cleaned_data[name] for name in form.changed_data
+                if name in form.cleaned_data and name != "version"}
         try:
-            revision_update(revision_id=obj.pk, actor=request.user, data=data)
+            revision_update(revision_id=obj.pk, actor=request.user, data=data,
+                            expected_version=form.cleaned_data.get("version") or None)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
 
@@ -190,16 +226,17 @@ class SectionRevisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         elif request.method == "POST":
             self.message_user(request, "入力に誤りがあります。", messages.ERROR)
         review = revision_review(revision_id=revision.pk)
-        own = revision.author_id == request.user.pk
+        actions = workflow.available_actions(review.revision, request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"版{revision.pk}の審査（{revision.section.key}）",
             "review": review,
             "form": form,
-            "can_edit": is_editor(request.user),
-            "can_review": is_reviewer(request.user) and not own,
-            "own": own,
+            "actions": actions,
+            "other_actions": workflow.describe([a for a in actions if a not in OWN_FORMS]),
+            "four_eyes": workflow.blocked_by_four_eyes(review.revision, request.user),
+            "can_edit": is_editor(request.user) and review.revision.is_editable,
             "S": RevisionStatus,
             "A": Action,
         }
@@ -257,32 +294,10 @@ class ReviewQueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[ty
         )
 
 
-class ReleaseSectionInline(ReadOnlyInline):
-    model = ReleaseSection
-    fields = ("position", "section", "revision")
-    readonly_fields = fields
-
-
-@admin.register(Release)
-class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("briefing", "number", "kind", "published_at", "information_as_of", "published_by")
-    list_filter = ("briefing", "kind")
-    readonly_fields = (
-        "briefing",
-        "number",
-        "kind",
-        "published_at",
-        "information_as_of",
-        "summary",
-        "published_by",
-        "footnote_numbers",
-        "created_at",
-    )
-    inlines = (ReleaseSectionInline,)
-
-
 @admin.register(Footnote)
-class FootnoteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FootnoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Notes are written in the revision body (the editing format); here they are only looked up."""
+
     list_display = ("key", "revision", "text")
     search_fields = ("key", "text")
     list_filter = ("revision__section__briefing",)
@@ -293,18 +308,55 @@ class FootnoteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CitationAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Citations of a draft's notes are added and changed here (through the services); others are frozen."""
+
     list_display = ("footnote", "source", "locator")
     search_fields = ("source__citation", "footnote__key")
     autocomplete_fields = ("source",)
-    readonly_fields = ("footnote",)
+
+    def is_frozen(self, obj: Citation) -> bool:
+        return obj.footnote.revision.status != RevisionStatus.DRAFT
+
+    def get_form(self, request: HttpRequest, obj: Citation | None = None, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = CitationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Citation | None = None) -> tuple[str, ...]:
+        return ("footnote",) if obj is not None else ()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_editor(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Citation, form: Any, change: bool) -> None:
+        try:
+            if change:
+                citation_update(citation_id=obj.pk, source=form.cleaned_data["source"],
+                                locator=form.cleaned_data["locator"], actor=request.user)
+            else:
+                footnote = form.cleaned_data["footnote"]
+                created = revision_cite(revision_id=footnote.revision_id, footnote_key=footnote.key,
+                                        source=form.cleaned_data["source"], locator=form.cleaned_data["locator"],
+                                        actor=request.user)
+                obj.pk = created.pk
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def delete_model(self, request: HttpRequest, obj: Citation) -> None:
+        try:
+            citation_update(citation_id=obj.pk, source=None, locator="", actor=request.user)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
         return super().get_queryset(request).select_related("footnote__revision__section", "source")
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Sentences are written in the revision body (the editing format); here they are only looked up."""
+
     list_display = ("id", "revision", "position", "text")
     search_fields = ("text",)
     readonly_fields = ("revision", "position", "paragraph", "role", "text")
@@ -318,49 +370,3 @@ class RevisionTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ig
     list_display = ("created_at", "revision", "action", "from_status", "to_status", "actor")
     list_filter = ("action", "to_status")
     readonly_fields = ("revision", "action", "from_status", "to_status", "actor", "comment", "created_at")
-
-
-@admin.register(LinkHealth)
-class LinkHealthAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """Link health for editors: what needs attention, and which notes and sections cite it."""
-
-    list_display = ("status", "citation", "url", "last_checked_at", "consecutive_failures", "failing_since",
-                    "archive", "affected")
-    list_filter = ("status", "last_outcome")
-    search_fields = ("source__citation", "source__url")
-    ordering = ("-consecutive_failures", "source__url_domain")
-    readonly_fields = ("source", "status", "last_checked_at", "last_ok_at", "failing_since", "consecutive_failures",
-                       "last_outcome", "final_url")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[LinkHealth]:
-        return super().get_queryset(request).select_related("source")
-
-    def get_changelist_instance(self, request: HttpRequest) -> Any:
-        changelist = super().get_changelist_instance(request)
-        rows = list(changelist.result_list)  # evaluated once; the template shows these same instances
-        notes = bibliography.citing_notes(source_ids=[health.source_id for health in rows])
-        for health in rows:
-            health.citing_notes = notes.get(health.source_id, [])  # per row: the admin instance is shared
-        return changelist
-
-    @admin.display(description="出典")
-    def citation(self, obj: LinkHealth) -> str:
-        return obj.source.citation[:80]
-
-    @admin.display(description="URL")
-    def url(self, obj: LinkHealth) -> str:
-        return format_html('<a href="{0}" rel="noopener">{0}</a>', obj.source.url)
-
-    @admin.display(description="アーカイブ")
-    def archive(self, obj: LinkHealth) -> str:
-        if not obj.source.archive_url:
-            url = reverse("admin:sources_source_change", args=[obj.source_id])
-            return format_html('<a href="{}">登録する</a>', url)
-        return format_html('<a href="{}" rel="noopener">あり</a>', obj.source.archive_url)
-
-    @admin.display(description="引用している注・節（最新の版）")
-    def affected(self, obj: LinkHealth) -> str:
-        notes = getattr(obj, "citing_notes", [])
-        if not notes:
-            return "—"
-        return "、".join(f"注{note.number}（{note.section_key}）" for note in notes)

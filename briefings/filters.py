@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from briefings.models import Claim, Release, ReleaseKind, RevisionStatus, Section, SectionRevision
+from briefings.models import Claim, RevisionStatus, Section, SectionRevision
 
 
 INT64 = (-(2**63), 2**63 - 1)  # what both databases store; larger numbers crashed the query
@@ -87,20 +87,9 @@ class ClaimFilter(django_filters.FilterSet):
         fields = ("briefing", "section", "revision")
 
     def filter_release(self, queryset: QuerySet[Claim], name: str, value: int) -> QuerySet[Claim]:
+        # The manifest rows are the reader side's (``releases.ReleaseSection``, related name below);
+        # they are reached by name only, so this app does not import it.
         return queryset.filter(
             revision__release_entries__release__number=value,
             revision__release_entries__release__published_at__lte=timezone.now(),
         ).distinct()
-
-
-class ReleaseFilter(django_filters.FilterSet):
-    briefing = django_filters.CharFilter(field_name="briefing__slug")
-    kind = django_filters.ChoiceFilter(choices=ReleaseKind.choices)
-    published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lte")
-    information_as_of_after = django_filters.DateFilter(field_name="information_as_of", lookup_expr="gte")
-    information_as_of_before = django_filters.DateFilter(field_name="information_as_of", lookup_expr="lte")
-
-    class Meta:
-        model = Release
-        fields = ("briefing", "kind")

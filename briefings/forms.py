@@ -8,21 +8,44 @@ from django import forms
 from django.utils import timezone
 
 from briefings.markup import BodyValidationError, parse_revision
-from briefings.models import SectionRevision
-from briefings.services import Action
+from briefings.models import Citation, Footnote, RevisionStatus, SectionRevision
+from briefings import workflow
+from briefings.workflow import Action
+from core.dates import format_datetime_ja
+from core.versioning import version_of
 
 
 class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
     """The admin edit form of a draft: the body is checked against the editing format here,
-    so every located error shows on the form and nothing is saved."""
+    so every located error shows on the form and nothing is saved.
+
+    It carries the version the draft was loaded at (``core.versioning``): saving over a
+    newer version is refused with the editor's text kept in the form.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = SectionRevision
         fields = ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 100, "lang": "ja"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = version_of(self.instance)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        loaded = data.get("version") or None
+        if self.instance.pk and loaded:
+            current = SectionRevision.objects.get(pk=self.instance.pk)
+            if version_of(current) != loaded:
+                raise forms.ValidationError(
+                    f"この下書きは、あなたが開いた後に他の人が保存しました（{format_datetime_ja(current.updated_at)}）。"
+                    "あなたの入力はこの画面に残っています。別の画面で最新の内容を確かめ、必要な変更を反映してから保存してください。",
+                    code="stale_version",
+                )
         if "body" in self.fields and "heading" in self.fields and not self.errors:
             try:
                 parse_revision(heading=data.get("heading", ""), body=data.get("body", ""))
@@ -30,6 +53,24 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
                 for error in exc.errors:
                     self.add_error("heading" if error.line == 0 else "body", str(error))
         return data
+
+
+class CitationAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Add a source to a note of a draft (only drafts' notes can be chosen)."""
+
+    class Meta:
+        model = Citation
+        fields = ("footnote", "source", "locator")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["footnote"].queryset = Footnote.objects.filter(
+            revision__status=RevisionStatus.DRAFT
+        ).select_related("revision__section")
+        self.fields["footnote"].help_text = "下書きの脚注だけを選べます（公開済みの版の脚注は変えられません）。"
+
+    def validate_unique(self) -> None:
+        """Positions are given by the service; nothing to check here."""
 
 
 class ReviewActionForm(forms.Form):
@@ -46,11 +87,13 @@ class ReviewActionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
+        """What each action needs comes from the workflow table (``briefings.workflow.MOVES``)."""
         data = super().clean() or {}
         action = data.get("action")
-        if action == Action.REJECT and not (data.get("comment") or "").strip():
-            self.add_error("comment", "差戻しにはコメントが必要です。")
-        if action == Action.SCHEDULE:
+        moves = [move for move in workflow.MOVES if move.action == action]
+        if any(move.needs_comment for move in moves) and not (data.get("comment") or "").strip():
+            self.add_error("comment", f"{Action(action).label}にはコメントが必要です。")
+        if any(move.needs_publish_at for move in moves):
             publish_at: dt.datetime | None = data.get("publish_at")
             if publish_at is None:
                 self.add_error("publish_at", "公開日時を入力してください。")

@@ -1,23 +1,26 @@
-"""Briefings, their sections, immutable section revisions and numbered releases.
-
-How history is stored (read it only through ``briefings.selectors.history``):
+"""The editorial side: briefings, their sections and the revisions editors write.
 
 * A ``SectionRevision`` holds the whole content of one section at one time: the
-  editing-format ``body`` plus its parsed ``Claim``/``Footnote`` rows. Once it
-  leaves the draft state its content never changes.
-* A ``Release`` is one publication of the whole briefing: a manifest of
-  (section, revision, position) rows in ``ReleaseSection`` and the footnote
-  numbering frozen at publish time. "As of D" is the newest release published
-  at or before the end of D in Asia/Tokyo.
+  editing-format ``body`` plus its parsed ``Claim``/``Footnote``/``Citation``
+  rows. Once it leaves the draft state its content never changes: the model
+  layer refuses (``core.frozen.FrozenRowError``) and, on PostgreSQL, so do the
+  triggers of ``briefings/migrations/0008_frozen_triggers.py``.
+* Publishing is the reader side's business (``releases``): a release freezes the
+  briefing's published revisions into a stored artefact.
+* Who may move a revision from one status to another is ``briefings.workflow``.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
-from core.dates import format_date_ja
+from core.frozen import AppendOnlyModel, FrozenRowError
 from core.models import TimeStampedModel
+from core.roles import is_editor, is_reviewer
 
 
 class Briefing(TimeStampedModel):
@@ -88,8 +91,51 @@ class ReleaseKind(models.TextChoices):
     CORRECTION = "correction", "訂正"
 
 
+REVISION_CONTENT_FIELDS = (
+    "section_id", "base_id", "number", "heading", "body", "information_as_of", "change_summary", "release_kind",
+    "author_id",
+)
+"""What a revision says: frozen once it leaves the draft state."""
+REVISION_PUBLICATION_FIELDS = ("published_at", "reviewed_by_id", "reviewed_at", "publish_at", "submitted_at")
+"""How it was published: frozen, with the status, once published."""
+
+
+class SectionRevisionQuerySet(models.QuerySet["SectionRevision"]):
+    """The one vocabulary for "which revisions": every view, filter and selector uses these."""
+
+    def current(self) -> SectionRevisionQuerySet:
+        """The revision each section shows in its latest release."""
+        return self.filter(status=RevisionStatus.PUBLISHED)
+
+    def ever_published(self) -> SectionRevisionQuerySet:
+        return self.filter(status__in=PUBLISHED_STATUSES)
+
+    def public(self, *, now: Any = None) -> SectionRevisionQuerySet:
+        """Published in a release that readers can already see (never one dated in the future)."""
+        return self.ever_published().filter(published_at__lte=now or timezone.now())
+
+    def pending_review(self) -> SectionRevisionQuerySet:
+        return self.filter(status__in=(RevisionStatus.SUBMITTED, RevisionStatus.SCHEDULED))
+
+    def visible_to(self, user: Any) -> SectionRevisionQuerySet:
+        """Everything for editors and reviewers; public revisions for everybody else."""
+        return self.all() if is_editor(user) or is_reviewer(user) else self.public()
+
+    def update(self, **kwargs: Any) -> int:
+        if self.exclude(status=RevisionStatus.DRAFT).exists():
+            raise FrozenRowError("下書きでない版は一括で変更できません（状態の変更はワークフローのみが行います）。")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.exclude(status=RevisionStatus.DRAFT).exists():
+            raise FrozenRowError("下書きでない版は削除できません。")
+        return super().delete()
+
+
 class SectionRevision(TimeStampedModel):
     """The content of one section at one time. Immutable once it leaves draft."""
+
+    objects = SectionRevisionQuerySet.as_manager()
 
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="revisions", verbose_name="節")
     base = models.ForeignKey(
@@ -137,6 +183,14 @@ class SectionRevision(TimeStampedModel):
     review_comment = models.TextField("審査コメント", blank=True)
     publish_at = models.DateTimeField("公開予定日時", null=True, blank=True)
     published_at = models.DateTimeField("公開日時", null=True, blank=True)
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="RevisionContributor",
+        related_name="contributed_revisions",
+        blank=True,
+        verbose_name="変更した人",
+        help_text="内容を書いた・変えた全員（作成者を含む）。この人たちはこの版を承認できません。",
+    )
 
     class Meta:
         verbose_name = "節の版"
@@ -182,6 +236,53 @@ class SectionRevision(TimeStampedModel):
     def is_published(self) -> bool:
         return self.status in PUBLISHED_STATUSES
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, refusing any change to what a non-draft revision says (defence in depth)."""
+        if not self._state.adding:
+            self._refuse_frozen_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored is not None and stored != RevisionStatus.DRAFT:
+            raise FrozenRowError(f"版{self.pk}は下書きでないため削除できません。")
+        return super().delete(*args, **kwargs)
+
+    def _refuse_frozen_change(self) -> None:
+        fields = ("status", *REVISION_CONTENT_FIELDS, *REVISION_PUBLICATION_FIELDS)
+        stored = type(self).objects.filter(pk=self.pk).values(*fields).first()
+        if stored is None or stored["status"] == RevisionStatus.DRAFT:
+            return
+        frozen = REVISION_CONTENT_FIELDS
+        if stored["status"] in PUBLISHED_STATUSES:
+            frozen = (*frozen, *REVISION_PUBLICATION_FIELDS)
+            if self.status not in (stored["status"], RevisionStatus.SUPERSEDED):
+                raise FrozenRowError(f"公開された版{self.pk}の状態は「旧版」にしか変わりません。")
+        changed = [name for name in frozen if getattr(self, name) != stored[name]]
+        if changed:
+            raise FrozenRowError(
+                f"版{self.pk}は「{RevisionStatus(stored['status']).label}」のため内容を変更できません"
+                f"（{', '.join(changed)}）。新しい下書きを作成してください。"
+            )
+
+
+class RevisionContributor(models.Model):
+    """Someone who wrote or changed a revision's content (four eyes: they may not approve it)."""
+
+    revision = models.ForeignKey(SectionRevision, on_delete=models.CASCADE, related_name="contributions",
+                                 verbose_name="版")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revision_contributions",
+                             verbose_name="変更した人")
+    first_changed_at = models.DateTimeField("最初の変更", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "版を変更した人"
+        verbose_name_plural = "版を変更した人"
+        constraints = [models.UniqueConstraint(fields=("revision", "user"), name="revision_contributor_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.revision_id} {self.user}"
+
 
 class ReviewQueueEntry(SectionRevision):
     """Submitted and scheduled revisions, as the reviewers' queue in the admin."""
@@ -192,13 +293,73 @@ class ReviewQueueEntry(SectionRevision):
         verbose_name_plural = "審査待ちの版"
 
 
+class DraftContentQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Claims, footnotes, references and citations change only while their revision is a draft.
+
+    ``revision_path`` names the lookup from the row to its revision.
+    """
+
+    revision_path = "revision"
+
+    def _refuse_unless_drafts(self, verb: str) -> None:
+        if self.exclude(**{f"{self.revision_path}__status": RevisionStatus.DRAFT}).exists():
+            raise FrozenRowError(f"下書きでない版の{self.model._meta.verbose_name}は{verb}できません。")
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_unless_drafts("変更")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_unless_drafts("削除")
+        return super().delete()
+
+
+class ClaimQuerySet(DraftContentQuerySet):
+    revision_path = "revision"
+
+
+class FootnoteReferenceQuerySet(DraftContentQuerySet):
+    revision_path = "claim__revision"
+
+
+class CitationQuerySet(DraftContentQuerySet):
+    revision_path = "footnote__revision"
+
+
+class DraftContentModel(models.Model):
+    """``save()``/``delete()`` of one row refuse unless its revision is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def draft_revision_id(self) -> int | None:
+        raise NotImplementedError
+
+    def _refuse_unless_draft(self, verb: str) -> None:
+        status = SectionRevision.objects.filter(pk=self.draft_revision_id()).values_list("status", flat=True).first()
+        if status is not None and status != RevisionStatus.DRAFT:
+            raise FrozenRowError(f"下書きでない版の{self._meta.verbose_name}は{verb}できません。")
+        if not self._state.adding:
+            type(self)._default_manager.filter(pk=self.pk)._refuse_unless_drafts(verb)  # type: ignore[attr-defined]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_unless_draft("変更")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._refuse_unless_draft("削除")
+        return super().delete(*args, **kwargs)
+
+
 class ClaimRole(models.TextChoices):
     HEADING = "heading", "見出し"
     BODY = "body", "本文"
 
 
-class Claim(models.Model):
+class Claim(DraftContentModel):
     """One sentence of a revision (a heading counts as one), in reading order."""
+
+    objects = ClaimQuerySet.as_manager()
 
     revision = models.ForeignKey(SectionRevision, on_delete=models.CASCADE, related_name="claims", verbose_name="版")
     position = models.PositiveIntegerField("順序")
@@ -214,12 +375,17 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=("revision", "position"), name="claim_unique_position"),
         ]
 
+    def draft_revision_id(self) -> int | None:
+        return self.revision_id
+
     def __str__(self) -> str:
         return self.text[:40]
 
 
-class Footnote(models.Model):
+class Footnote(DraftContentModel):
     """A note defined in a revision. ``key`` is stable across revisions and releases."""
+
+    objects = ClaimQuerySet.as_manager()
 
     revision = models.ForeignKey(SectionRevision, on_delete=models.CASCADE, related_name="footnotes", verbose_name="版")
     key = models.SlugField("キー", max_length=100)
@@ -234,12 +400,17 @@ class Footnote(models.Model):
             models.UniqueConstraint(fields=("revision", "key"), name="footnote_unique_key_per_revision"),
         ]
 
+    def draft_revision_id(self) -> int | None:
+        return self.revision_id
+
     def __str__(self) -> str:
         return f"[^{self.key}]"
 
 
-class FootnoteReference(models.Model):
+class FootnoteReference(DraftContentModel):
     """Where a claim cites a footnote: the character offset in the claim's text."""
+
+    objects = FootnoteReferenceQuerySet.as_manager()
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="references", verbose_name="文")
     footnote = models.ForeignKey(Footnote, on_delete=models.CASCADE, related_name="references", verbose_name="脚注")
@@ -250,12 +421,17 @@ class FootnoteReference(models.Model):
         verbose_name_plural = "脚注参照"
         ordering = ("claim", "offset", "pk")
 
+    def draft_revision_id(self) -> int | None:
+        return Claim.objects.filter(pk=self.claim_id).values_list("revision_id", flat=True).first()
+
     def __str__(self) -> str:
         return f"{self.footnote} @ {self.offset}"
 
 
-class Citation(models.Model):
+class Citation(DraftContentModel):
     """A footnote citing a source, with a locator such as 「84頁」."""
+
+    objects = CitationQuerySet.as_manager()
 
     footnote = models.ForeignKey(Footnote, on_delete=models.CASCADE, related_name="citations", verbose_name="脚注")
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="citations", verbose_name="出典")
@@ -270,77 +446,15 @@ class Citation(models.Model):
             models.UniqueConstraint(fields=("footnote", "position"), name="citation_unique_position"),
         ]
 
+    def draft_revision_id(self) -> int | None:
+        return Footnote.objects.filter(pk=self.footnote_id).values_list("revision_id", flat=True).first()
+
     def __str__(self) -> str:
         return f"{self.source} {self.locator}".strip()
 
 
-class Release(models.Model):
-    """One publication of a whole briefing. Append-only; never edited."""
-
-    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="releases", verbose_name="ブリーフィング")
-    number = models.PositiveIntegerField("版番号")
-    kind = models.CharField("種別", max_length=16, choices=ReleaseKind.choices, default=ReleaseKind.UPDATE)
-    published_at = models.DateTimeField("公開日時")
-    information_as_of = models.DateField("情報の基準日")
-    summary = models.TextField("概要", blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="releases",
-        verbose_name="公開者",
-    )
-    footnote_numbers = models.JSONField(
-        "脚注番号", default=dict, editable=False, help_text="脚注キー → 公開時に確定した番号"
-    )
-    created_at = models.DateTimeField("作成日時", auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = "公開版"
-        verbose_name_plural = "公開版"
-        ordering = ("briefing", "-number")
-        indexes = [
-            models.Index(F("briefing"), F("published_at").desc(), F("number").desc(), name="release_as_of"),
-        ]
-        constraints = [
-            models.UniqueConstraint(fields=("briefing", "number"), name="release_unique_number"),
-            models.CheckConstraint(name="release_number_positive", condition=Q(number__gte=1)),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.briefing.slug} 第{self.number}版"
-
-    @property
-    def information_as_of_label(self) -> str:
-        return f"{format_date_ja(self.information_as_of)}現在"
-
-
-class ReleaseSection(models.Model):
-    """A manifest row: which revision of which section a release shows, where."""
-
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="entries", verbose_name="公開版")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="release_entries", verbose_name="節")
-    revision = models.ForeignKey(
-        SectionRevision, on_delete=models.PROTECT, related_name="release_entries", verbose_name="版"
-    )
-    position = models.PositiveIntegerField("順序")
-
-    class Meta:
-        verbose_name = "公開版の節"
-        verbose_name_plural = "公開版の節"
-        ordering = ("release", "position")
-        constraints = [
-            models.UniqueConstraint(fields=("release", "section"), name="release_section_unique"),
-            models.UniqueConstraint(fields=("release", "position"), name="release_position_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.release} / {self.section.key}"
-
-
-class RevisionTransition(models.Model):
-    """The audit trail: one row per status change of a revision. Append-only."""
+class RevisionTransition(AppendOnlyModel):
+    """The audit trail: one row per status change of a revision. Append-only; staff only."""
 
     revision = models.ForeignKey(
         SectionRevision, on_delete=models.CASCADE, related_name="transitions", verbose_name="版"

@@ -6,40 +6,57 @@ links and links for ``<https://…>`` URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from briefings.diffing import Segment
-from briefings.markup import split_note
-from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
+from briefings.markup import cross_reference_label, section_references, split_note
+from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
-def claim_html(claim: SnapshotClaim) -> SafeString:
-    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference."""
+def claim_html(claim: SnapshotClaim, section_labels: Mapping[str, str] | None = None) -> SafeString:
+    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference.
+
+    A ``[[sec:key]]`` section reference (see ``briefings.markup``) becomes
+    ``<a href="#sec-key">４．（１）</a>`` with the label ``section_labels`` gives it.
+    """
+    text = claim.text
+    refs = sorted(claim.refs, key=lambda r: r.offset)
     parts: list[str] = []
     position = 0
-    for ref in sorted(claim.refs, key=lambda r: r.offset):
-        parts.append(escape(claim.text[position : ref.offset]))
-        parts.append(
-            format_html(
-                '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a></sup>',
-                ref.number,
+    for start, end, key in [*section_references(text), (len(text), len(text), None)]:
+        while refs and refs[0].offset <= start:
+            ref = refs.pop(0)
+            parts.append(escape(text[position : ref.offset]))
+            parts.append(
+                format_html(
+                    '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a>'
+                    "</sup>",
+                    ref.number,
+                )
             )
-        )
-        position = ref.offset
-    parts.append(escape(claim.text[position:]))
+            position = ref.offset
+        parts.append(escape(text[position:start]))
+        if key is not None:
+            label = (section_labels or {}).get(key)
+            parts.append(format_html('<a href="#sec-{}" class="secref">{}</a>', key, label) if label else "?")
+        position = end
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
 def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
-    """Return a note with cross-references and URLs as links."""
+    """Return a note with cross-references (「前掲脚注<a href="#fn-4">４</a>参照」) and URLs as links."""
     parts: list[str] = []
     for kind, value in split_note(note.source_text):
         if kind == "xref":
             number = numbers.get(value)
-            parts.append(format_html('<a href="#fn-{0}" class="xref">{0}</a>', number) if number else "?")
+            parts.append(
+                format_html('<a href="#fn-{}" class="xref">{}</a>', number, cross_reference_label(number))
+                if number
+                else "?"
+            )
         elif kind == "url":
             parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
         else:

@@ -1,4 +1,4 @@
-"""Celery tasks of the briefings app. Tasks take IDs and call services."""
+"""Celery tasks of the briefings app. Tasks take IDs, reload rows and call a service (STYLE 19)."""
 from __future__ import annotations
 
 import logging
@@ -31,7 +31,7 @@ def revision_notify_author_task(revision_id: int, action: str) -> int:
 @shared_task(name="briefings.revision_publish_due_task", acks_late=True, reject_on_worker_lost=True)
 def revision_publish_due_task() -> list[int]:
     """Publish scheduled revisions that are due (idempotent, so acks_late is safe)."""
-    from briefings.services.scheduling import revision_publish_due
+    from briefings.services.transitions import revision_publish_due
 
     published = revision_publish_due()
     logger.info("revision_publish_due_task published %d revision(s): %s", len(published), published)

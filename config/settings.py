@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "sources",
-    "events",
     "briefings",
+    "events",
+    "releases",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,9 @@ LANGUAGES = [("ja", "日本語"), ("en", "English")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+
+MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")  # stored PDFs (default storage)
+MEDIA_URL = "media/"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -260,6 +265,9 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "sources.models.SourceKind",
     },
 }
+
+# Render each release's PDF in the worker right after it is published (releases/receivers.py).
+RELEASE_PDF_AT_PUBLISH = env_bool("RELEASE_PDF_AT_PUBLISH", default=True)
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

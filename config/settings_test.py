@@ -16,6 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "https://briefings.example.org"  # deliberately not the test client's Host
+RELEASE_PDF_AT_PUBLISH = False  # about a second per publication: tests that need the PDF ask for it
 # Rate limits far above what any test sends from 127.0.0.1; tests of the limits set their own.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,

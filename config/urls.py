@@ -1,9 +1,16 @@
-"""Root URLs: reader pages, the API and the admin."""
+"""Root URLs: reader pages, the API and the admin.
+
+The project's URL layer is where apps are composed: ``/api/revisions/<id>/`` is
+served by the events app's extension of the briefings endpoint (it adds the
+events a revision covers), so ``briefings`` never imports ``events``.
+"""
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from events.api.revisions import RevisionWithEventsApi
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
 admin.site.site_title = "政策ブリーフィング 編集管理"
@@ -16,13 +23,15 @@ urlpatterns = [
     # Swagger UI sets inline styles, so style-src alone is widened on this page.
     path("api/docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
         SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/revisions/<int:revision_id>/", RevisionWithEventsApi.as_view(), name="api-revision-detail"),
     path("api/", include("briefings.api.urls")),
+    path("api/", include("releases.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/", include("sources.api.urls")),
     path("", include("events.urls")),
-    path("", include("briefings.urls")),
+    path("", include("releases.urls")),
 ]
 
 handler400 = "core.errorpages.bad_request"
-handler404 = "briefings.views.page_not_found"
+handler404 = "releases.views.page_not_found"
 handler500 = "core.errorpages.server_error"

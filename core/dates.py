@@ -82,6 +82,26 @@ def to_tokyo(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TOKYO)
 
 
+def is_future_day(day: dt.date) -> bool:
+    """Whether ``day`` has not begun yet in Asia/Tokyo (nothing can be "as of" it)."""
+    return day > today_tokyo()
+
+
+def day_has_ended(day: dt.date) -> bool:
+    """Whether ``day`` is over in Asia/Tokyo (what was in force at its end can no longer change)."""
+    return day < today_tokyo()
+
+
+def parse_iso_day(text: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` date from a URL or query string, else ``None``."""
+    if len(text) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 # --- Formatting -----------------------------------------------------------------
 
 

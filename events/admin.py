@@ -7,19 +7,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from briefings.models import RevisionStatus
 from briefings.selectors.source_problems import sections_with_source_problems
-from briefings.services.workflow import is_editor, is_reviewer
-from core.admin import ReadOnlyAdminMixin
+from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
+from core.roles import is_editor, is_reviewer
 from core.errors import ApplicationError
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
 from events.selectors import stale_sections
 from events.forms import EventForm
-from events.services import draft_from_stale_section, event_dismiss, notify_newly_stale, stale_section_ids
+from events.services import (
+    draft_from_stale_section,
+    event_dismiss,
+    event_publish_sources,
+    notify_newly_stale,
+    stale_section_ids,
+)
 
 
 class EventSourceInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -65,6 +73,7 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        event_publish_sources(event_id=form.instance.pk)
         notify_newly_stale(before=getattr(request, "stale_before", set()))
 
     @admin.display(description="日付", ordering="occurred_on")
@@ -82,9 +91,17 @@ class EventDismissalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RevisionEvent)
-class RevisionEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RevisionEventAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Which events a revision covers: set on the draft (dashboard, API); frozen with the revision."""
+
     list_display = ("revision", "event")
     raw_id_fields = ("revision", "event")
+
+    def is_frozen(self, obj: RevisionEvent) -> bool:
+        return obj.revision.status != RevisionStatus.DRAFT
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a draft's events are set where the draft is edited (``PATCH /api/revisions/<id>/``)
 
 
 @admin.register(StaleSection)
@@ -96,8 +113,6 @@ class StaleSectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if request.method == "POST":
             return self._act(request)

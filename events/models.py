@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from briefings.models import Section
+from briefings.models import DraftContentModel, DraftContentQuerySet, Section
 from core.dates import DatePrecision, PartialDate, format_partial_date, period_end
 from core.models import TimeStampedModel
 
@@ -147,8 +147,14 @@ class EventLink(models.Model):
         return f"{self.event.key} → {self.section.key}"
 
 
-class RevisionEvent(models.Model):
-    """A revision covers an event: it was written (or checked) in the light of it."""
+class RevisionEventQuerySet(DraftContentQuerySet):
+    revision_path = "revision"
+
+
+class RevisionEvent(DraftContentModel):
+    """A revision covers an event: it was written (or checked) in the light of it. Frozen with the revision."""
+
+    objects = RevisionEventQuerySet.as_manager()
 
     revision = models.ForeignKey(
         "briefings.SectionRevision", on_delete=models.CASCADE, related_name="covered_events", verbose_name="版"
@@ -162,6 +168,9 @@ class RevisionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.revision_id} ← {self.event.key}"
+
+    def draft_revision_id(self) -> int | None:
+        return self.revision_id
 
 
 class EventDismissal(models.Model):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from briefings.services.workflow import EDITORS_GROUP
 from core.dates import format_date_ja
 from core.mail import mail_queue
+from core.roles import EDITORS_GROUP
 from events.selectors import stale_sections
 
 

@@ -57,7 +57,7 @@ def stale_sections(*, briefing: Briefing | None = None, section_ids: list[int] |
     published revision does not cover it and no reviewer dismissed it for that
     section. Five queries whatever the number of events.
     """
-    revisions = SectionRevision.objects.filter(status=RevisionStatus.PUBLISHED).select_related(
+    revisions = SectionRevision.objects.current().select_related(
         "section__briefing", "section__parent"
     )
     if briefing is not None:
@@ -110,7 +110,7 @@ def event_list() -> QuerySet[Event]:
 
 def section_labels(section_ids: set[int]) -> dict[int, str]:
     """Number and heading of each section's published revision (「（２）台湾情勢」), in one query."""
-    rows = SectionRevision.objects.filter(section_id__in=section_ids, status=RevisionStatus.PUBLISHED).values_list(
+    rows = SectionRevision.objects.current().filter(section_id__in=section_ids).values_list(
         "section_id", "number", "heading"
     )
     return {section_id: f"{number}{without_marks(heading)}" for section_id, number, heading in rows}

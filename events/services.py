@@ -5,20 +5,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from briefings.models import Briefing, Section, SectionRevision
+from briefings.models import Briefing, Claim, Section, SectionRevision
 from briefings.services.content import RevisionNotEditable
-from briefings.services.revisions import revision_create_draft
-from briefings.services.workflow import WorkflowPermissionDenied, is_editor, is_reviewer, person
+from briefings.services.revisions import revision_create_draft, revision_update
+from briefings.services.transitions import person
+from briefings.workflow import WorkflowPermissionDenied
 from core.errors import ApplicationError, NotFound
-from core.tasks import enqueue_on_commit
+from core.roles import is_editor, is_reviewer
+from core.versioning import check_version
 from events.importing import EventFileError, EventRow
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, Tag, TagKind
 from events.selectors import stale_sections
-from sources.services import source_ingest
+from events.signals import sections_became_stale
+from sources.services import source_ingest, sources_publish
 
 if TYPE_CHECKING:
-    from briefings.services.workflow import User
+    from briefings.workflow import User
 
 # Tag names the corpus uses for countries and regions; anything else is a theme
 # unless the file says otherwise (国:… / 地域:…).
@@ -75,11 +79,20 @@ def event_import(*, briefing_slug: str, rows: list[EventRow], actor: User | None
     return result
 
 
-def event_save(*, briefing_slug: str, row: EventRow, actor: User) -> Event:
-    """Create or update one event (API and admin); editors only."""
+def event_save(
+    *, briefing_slug: str, row: EventRow, actor: User, expected_version: str | None = None
+) -> Event:
+    """Create or update one event (API and admin); editors only.
+
+    Raises ``PreconditionFailed`` (412) when ``expected_version`` is not the event's current version.
+    """
     if not is_editor(actor):
         raise WorkflowPermissionDenied("出来事を記録できるのは編集者（editors）のみです。")
-    event_import(briefing_slug=briefing_slug, rows=[row], actor=actor)
+    with transaction.atomic():
+        current = Event.objects.select_for_update().filter(key=row.key).first()
+        if current is not None:
+            check_version(current, expected_version, what=f"出来事「{row.key}」")
+        event_import(briefing_slug=briefing_slug, rows=[row], actor=actor)
     return Event.objects.get(key=row.key)
 
 
@@ -101,6 +114,7 @@ def _save_row(row: EventRow, *, sections: dict[str, Section], actor: User | None
     for position, source_row in enumerate(row.sources):
         source, _created = source_ingest(parsed=source_row.parsed)
         wanted_sources.append((source.pk, position, source_row.locator))
+    sources_publish(source_ids=[source_id for source_id, _p, _l in wanted_sources], at=timezone.now())
     current_sources = list(event.event_sources.values_list("source_id", "position", "locator"))
     if current_sources != wanted_sources:
         event.event_sources.all().delete()
@@ -137,8 +151,6 @@ def event_link(*, event_id: int, section_id: int, claim_id: int | None = None, n
     """Link an event to a section (and optionally one claim of it); editors only."""
     if not is_editor(actor):
         raise WorkflowPermissionDenied("出来事を節に結び付けられるのは編集者（editors）のみです。")
-    from briefings.models import Claim
-
     if claim_id is not None and not Claim.objects.filter(pk=claim_id, revision__section_id=section_id).exists():
         raise ApplicationError(f"文{claim_id}は節{section_id}の文ではありません。")
     with transaction.atomic():
@@ -165,6 +177,7 @@ def revision_cover_events(*, revision_id: int, event_ids: list[int], actor: User
         RevisionEvent.objects.filter(revision=revision).exclude(event_id__in=found).delete()
         have = set(RevisionEvent.objects.filter(revision=revision).values_list("event_id", flat=True))
         RevisionEvent.objects.bulk_create(RevisionEvent(revision=revision, event_id=pk) for pk in found - have)
+        revision.save(update_fields=["updated_at"])  # a new version for optimistic locking
     return revision
 
 
@@ -193,6 +206,12 @@ def event_dismiss(*, event_id: int, section_id: int, reason: str, actor: User) -
     return dismissal
 
 
+def event_publish_sources(*, event_id: int) -> int:
+    """Make an event's sources visible to readers: an event is public as soon as it is recorded."""
+    source_ids = list(EventSource.objects.filter(event_id=event_id).values_list("source_id", flat=True))
+    return sources_publish(source_ids=source_ids, at=timezone.now())
+
+
 def stale_section_ids(*, briefing: Briefing | None = None, section_ids: list[int] | None = None) -> set[int]:
     return {entry.section.pk for entry in stale_sections(briefing=briefing, section_ids=section_ids)}
 
@@ -209,18 +228,23 @@ def notify_newly_stale(
 def _notify_on_commit(section_ids: list[int]) -> None:
     if not section_ids:
         return
-    from events import tasks
-
-    enqueue_on_commit(tasks.notify_stale_sections_task, section_ids)
+    transaction.on_commit(lambda: sections_became_stale.send(sender=Section, section_ids=section_ids))
 
 
 
 
-def revision_edit(*, revision_id: int, actor: User, data: dict[str, Any], event_ids: list[int] | None) -> None:
-    """Edit a draft's fields and, when given, the events it covers, in one transaction."""
-    from briefings.services.revisions import revision_update
+def revision_edit(
+    *, revision_id: int, actor: User, data: dict[str, Any], event_ids: list[int] | None,
+    expected_version: str | None = None,
+) -> None:
+    """Edit a draft's fields and, when given, the events it covers, in one transaction.
 
+    Raises ``PreconditionFailed`` (412) when ``expected_version`` is not the draft's current version.
+    """
     with transaction.atomic():
+        revision = SectionRevision.objects.select_for_update().filter(pk=revision_id).first()
+        if revision is not None:
+            check_version(revision, expected_version, what=f"版{revision_id}")
         if data or event_ids is None:
             revision_update(revision_id=revision_id, actor=actor, data=data)
         if event_ids is not None:

@@ -7,9 +7,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from core.admin import FrozenAwareAdminMixin
 from core.tasks import enqueue
 from sources.models import LinkCheck, Source
 from sources.services import source_update
+from sources.tasks import link_check_task
 
 
 class LinkCheckInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -24,14 +26,15 @@ class LinkCheckInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SourceAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Sources: correcting a frozen one (cited beyond draft, or public) saves a new version; the old one
+    stays as earlier releases cite it. Frozen sources are never deleted."""
+
     inlines = (LinkCheckInline,)
     actions = ("check_links_now",)
 
     @admin.action(description="リンクを今すぐ確認（Celery）")
     def check_links_now(self, request: HttpRequest, queryset: Any) -> None:
-        from sources.tasks import link_check_task
-
         ids = list(queryset.exclude(url="").values_list("pk", flat=True))
         for source_id in ids:
             enqueue(link_check_task, source_id, True)
@@ -40,21 +43,40 @@ class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("citation", "kind", "issued_text", "url_domain", "accessed_on")
     list_filter = ("kind", "url_domain", "issued_precision")
     search_fields = ("citation", "title", "author", "publisher", "container", "url")
-    readonly_fields = ("fingerprint", "url_domain", "created_at", "updated_at")
+    readonly_fields = ("fingerprint", "url_domain", "published_at", "frozen_at", "previous_version", "is_current",
+                       "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("kind", "citation")}),
         ("書誌", {"fields": ("author", "title", "container", "volume", "publisher", "pages")}),
         ("日付", {"fields": ("issued_text", "issued_on", "issued_until", "issued_precision", "accessed_on")}),
         ("URL", {"fields": ("url", "url_domain", "archive_url", "archive_captured_on")}),
-        ("記録", {"fields": ("fingerprint", "created_at", "updated_at")}),
+        ("記録", {"fields": ("fingerprint", "published_at", "frozen_at", "previous_version", "is_current", "created_at",
+                           "updated_at")}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # sources are ingested from notes and the API
 
+    def is_frozen(self, obj: Source) -> bool:
+        """Never deleted once frozen; changes go through ``save_model`` (a new version)."""
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
+        if obj is not None and (obj.is_frozen or obj.citations.exists() or not obj.is_current):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            source_update(source=Source.objects.get(pk=obj.pk), data=data)
+            saved = source_update(source=Source.objects.get(pk=obj.pk), data=data)
         except ValidationError as exc:
             self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        if saved.pk != obj.pk:
+            self.message_user(
+                request,
+                f"出典{obj.pk}は公開済みまたは審査中の版が引用しているため、修正を新しい版（出典{saved.pk}）として保存しました。"
+                "既存の公開版は元の出典のままです。新しい下書きから修正が反映され、審査を経て公開されます。",
+                messages.WARNING,
+            )

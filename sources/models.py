@@ -1,11 +1,16 @@
 """Sources: the documents footnotes and events cite."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.dates import DatePrecision, format_partial_date
 from core.models import TimeStampedModel
+from core.roles import is_editor, is_reviewer
 
 
 class SourceKind(models.TextChoices):
@@ -18,14 +23,32 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "その他"
 
 
+class SourceQuerySet(models.QuerySet["Source"]):
+    def public(self, *, now: dt.datetime | None = None) -> SourceQuerySet:
+        """Sources readers may see: cited by a release already public, or by a recorded event.
+
+        A source cited only by drafts or by revisions still in review is for
+        editors alone (``published_at`` is set only by ``sources_publish``).
+        """
+        return self.filter(published_at__lte=now or timezone.now())
+
+    def visible_to(self, user: Any) -> SourceQuerySet:
+        return self.all() if is_editor(user) or is_reviewer(user) else self.public()
+
+
 class Source(TimeStampedModel):
     """A citable document, shared by every footnote and event that cites it.
 
     ``fingerprint`` is the natural key (a hash of the normalized citation) that
-    makes ingestion idempotent.
+    makes ingestion idempotent. Bibliographic fields are frozen once a revision
+    beyond draft cites the source or it is public: correcting them makes a new
+    version (``previous_version``), which reaches readers only through a
+    reviewed release; the old version stays what earlier releases cite.
     """
 
-    fingerprint = models.CharField("識別子", max_length=64, unique=True, editable=False)
+    objects = SourceQuerySet.as_manager()
+
+    fingerprint = models.CharField("識別子", max_length=64, db_index=True, editable=False)
     kind = models.CharField("種別", max_length=32, choices=SourceKind.choices, db_index=True)
     citation = models.TextField("出典表記", help_text="本文の表記のまま（例：『日本経済新聞』（2025.1.23））")
     title = models.CharField("標題", max_length=500, blank=True)
@@ -48,12 +71,27 @@ class Source(TimeStampedModel):
         help_text="Internet Archive や国立国会図書館 WARP の保存ページ。リンク切れのとき読者に示します。",
     )
     archive_captured_on = models.DateField("アーカイブの保存日", null=True, blank=True)
+    published_at = models.DateTimeField(
+        "公開日時", null=True, blank=True, db_index=True, editable=False,
+        help_text="この出典を引用する版が最初に公開された日時（出来事の出典は記録の日時）。それまで読者には見えません。",
+    )
+    frozen_at = models.DateTimeField(
+        "書誌の確定日時", null=True, blank=True, editable=False,
+        help_text="審査に出された版が引用した日時。以後、書誌の修正は新しい版の出典になります。",
+    )
+    previous_version = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions", editable=False,
+        verbose_name="前の版", help_text="書誌を直したとき、公開済みの版が引用する元の出典はそのまま残ります。",
+    )
+    is_current = models.BooleanField("最新の版", default=True, editable=False)
 
     class Meta:
         verbose_name = "出典"
         verbose_name_plural = "出典"
         ordering = ("issued_on", "pk")
         constraints = [
+            models.UniqueConstraint(fields=("fingerprint",), condition=Q(is_current=True),
+                                    name="source_current_fingerprint_unique"),
             models.CheckConstraint(
                 name="source_issued_precision_with_date",
                 condition=(Q(issued_on__isnull=True, issued_precision="")
@@ -72,6 +110,11 @@ class Source(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.citation
+
+    @property
+    def is_frozen(self) -> bool:
+        """Whether a revision beyond draft cites this source, or readers can see it."""
+        return self.frozen_at is not None or self.published_at is not None
 
     @property
     def issued_display(self) -> str:

@@ -11,19 +11,30 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.versioning import check_version
+from sources import linkcheck
 from sources.models import FAILING_OUTCOMES, LinkCheck, LinkHealth, LinkOutcome, LinkStatus, Source
 from sources.parsing import ParsedSource, url_domain
 
 ALLOWED_URL_SCHEMES = ("http://", "https://")
 
 
+# What describes the document (frozen once cited beyond draft) versus live information about it.
+BIBLIOGRAPHIC_FIELDS = (
+    "kind", "citation", "title", "container", "volume", "author", "publisher", "issued_on", "issued_until",
+    "issued_precision", "issued_text", "url", "accessed_on", "pages",
+)
+LIVE_FIELDS = ("archive_url", "archive_captured_on")
+
+
 def source_ingest(*, parsed: ParsedSource, accessed_on: dt.date | None = None) -> tuple[Source, bool]:
     """Return the Source for ``parsed``, creating it the first time it is seen.
 
     Idempotent on the natural key (``parsed.fingerprint``): ingesting the same
-    citation again returns the stored row unchanged and ``created=False``.
+    citation again returns the current version of the stored source unchanged
+    and ``created=False``.
     """
-    existing = Source.objects.filter(fingerprint=parsed.fingerprint).first()
+    existing = Source.objects.filter(fingerprint=parsed.fingerprint, is_current=True).first()
     if existing is not None:
         return existing, False
     issued = parsed.issued
@@ -51,15 +62,55 @@ def source_ingest(*, parsed: ParsedSource, accessed_on: dt.date | None = None) -
     return source, True
 
 
-def source_update(*, source: Source, data: dict[str, Any]) -> Source:
-    """Change the descriptive fields of a source; the URL must stay http(s).
+def sources_freeze(*, source_ids: list[int], at: dt.datetime) -> int:
+    """Freeze the bibliographic fields of sources a revision beyond draft cites (from ``at``)."""
+    if not source_ids:
+        return 0
+    return Source.objects.filter(pk__in=source_ids, frozen_at__isnull=True).update(frozen_at=at)
 
-    Raises ``ValidationError`` naming the field for a bad value.
+
+def sources_publish(*, source_ids: list[int], at: dt.datetime) -> int:
+    """Make sources visible to readers from ``at`` (the earliest publication that cites them).
+
+    Called by the publisher for the sources a release cites, and when an event
+    (public as soon as it is recorded) cites a source. Returns how many rows changed.
     """
+    if not source_ids:
+        return 0
+    sources_freeze(source_ids=source_ids, at=at)
+    return Source.objects.filter(pk__in=source_ids).filter(
+        Q(published_at__isnull=True) | Q(published_at__gt=at)
+    ).update(published_at=at)
+
+
+def source_update(*, source: Source, data: dict[str, Any], expected_version: str | None = None) -> Source:
+    """Change a source and return the source that now carries the change.
+
+    Live fields (the archive copy) change in place. Bibliographic fields change
+    in place while no revision beyond draft cites the source and readers cannot
+    see it; otherwise the change makes a **new version** (returned): releases
+    already published keep citing the old one, new and edited drafts cite the
+    new one, and it reaches readers only through a reviewed release that names
+    the correction. The URL must stay http(s).
+    Raises ``ValidationError`` naming the field for a bad value, ``PreconditionFailed``
+    (412) when ``expected_version`` is not the source's current version.
+    """
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)  # the stored state decides
+        check_version(source, expected_version, what=f"出典{source.pk}")
+        return _update_locked(source, data)
+
+
+def _update_locked(source: Source, data: dict[str, Any]) -> Source:
+    changes = {name: value for name, value in data.items() if getattr(source, name) != value}
+    bibliographic = {name: value for name, value in changes.items() if name not in LIVE_FIELDS}
+    if bibliographic and (source.is_frozen or not source.is_current):
+        return _new_version(source, changes)
     old_url = source.url
-    for name, value in data.items():
+    for name, value in changes.items():
         setattr(source, name, value)
     source.url_domain = url_domain(source.url)
+    source.fingerprint = _fingerprint(source)
     _validate(source)
     with transaction.atomic():
         source.save()
@@ -68,6 +119,52 @@ def source_update(*, source: Source, data: dict[str, Any]) -> Source:
             if source.url:
                 LinkHealth.objects.create(source=source)
     return source
+
+
+def source_current_version(*, source_id: int) -> Source:
+    """The newest version of a source (itself when it was never corrected)."""
+    source = Source.objects.get(pk=source_id)
+    while not source.is_current:
+        newer = Source.objects.filter(previous_version=source).order_by("-pk").first()
+        if newer is None:
+            break
+        source = newer
+    return source
+
+
+def _new_version(old: Source, changes: dict[str, Any]) -> Source:
+    current = source_current_version(source_id=old.pk)
+    new = Source(**{name: getattr(current, name) for name in (*BIBLIOGRAPHIC_FIELDS, *LIVE_FIELDS)})
+    for name, value in changes.items():
+        setattr(new, name, value)
+    new.url_domain = url_domain(new.url)
+    new.fingerprint = _fingerprint(new)
+    new.previous_version = current
+    _validate(new)
+    with transaction.atomic():
+        Source.objects.filter(pk=current.pk).update(is_current=False)
+        new.save()
+        if new.url:
+            health = LinkHealth.objects.filter(source=current).first()
+            if health is not None and current.url == new.url:
+                _copy_health(health, new)
+            else:
+                LinkHealth.objects.create(source=new)
+    return new
+
+
+def _copy_health(health: LinkHealth, source: Source) -> None:
+    """The same URL in a new version: what we know of the link carries over."""
+    LinkHealth.objects.create(
+        source=source, status=health.status, last_checked_at=health.last_checked_at, last_ok_at=health.last_ok_at,
+        failing_since=health.failing_since, consecutive_failures=health.consecutive_failures,
+        last_outcome=health.last_outcome, final_url=health.final_url,
+    )
+
+
+def _fingerprint(source: Source) -> str:
+    """The natural key of a source from its fields (as ingestion computes it)."""
+    return ParsedSource(kind=source.kind, citation=source.citation, url=source.url).fingerprint
 
 
 def _validate(source: Source) -> None:
@@ -92,8 +189,6 @@ def link_check(*, source_id: int, force: bool = False, now: dt.datetime | None =
     ``LINK_DEAD_AFTER_FAILURES`` failures in a row spread over at least
     ``LINK_DEAD_AFTER_DAYS`` days.
     """
-    from sources import linkcheck
-
     source = Source.objects.filter(pk=source_id).first()
     if source is None or not source.url:
         return None

@@ -39,6 +39,12 @@ def reviewer(django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Stored PDFs are named by briefing and release number, which repeat between tests."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():  # type: ignore[no-untyped-def]
     """Rendered pages are cached by release id; ids can repeat between tests."""
     from django.core.cache import cache

@@ -3,8 +3,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from briefings.models import Release
 from tests.events.conftest import EVENTS
+from releases.models import Release
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 DUMP_ARGS = {"natural_foreign": True, "natural_primary": True, "exclude": ["contenttypes", "auth.permission",
@@ -33,7 +33,7 @@ def test_a_dump_restored_into_an_empty_database_serves_identical_releases(client
     call_command("dumpdata", output=str(dump), indent=None, **DUMP_ARGS)
     call_command("flush", interactive=False)
     assert not Release.objects.exists()
-    call_command("loaddata", str(dump))
+    call_command("restore_backup", str(dump))
     after = _pages(client, sorted(numbers))
     assert before.keys() == after.keys()
     for name in before:

@@ -1,33 +1,23 @@
-"""Read API over sections, revisions, claims and releases (paginated, filterable).
+"""Read API over sections, revisions and claims (paginated, filterable).
 
-Anonymous users and users outside the editorial groups see published data only:
-revisions that are or were published, and releases already public.
+Anonymous users and users outside the editorial groups see published data only
+(``SectionRevision.objects.visible_to``): revisions published in a release that
+is already public.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
-from briefings.filters import ClaimFilter, ReleaseFilter, RevisionFilter, SectionFilter
-from briefings.models import PUBLISHED_STATUSES, Claim, Release, RevisionStatus, Section, SectionRevision
-from briefings.services.workflow import is_editor, is_reviewer
+from briefings.filters import ClaimFilter, RevisionFilter, SectionFilter
+from briefings.models import Claim, Section, SectionRevision
 from core.openapi import ERROR
 
 LIST_RESPONSES = {400: ERROR}
-DETAIL_RESPONSES = {404: ERROR}
-
-
-def visible_revisions(user: Any) -> QuerySet[SectionRevision]:
-    """Every revision for editors and reviewers; published ones for everybody else."""
-    revisions = SectionRevision.objects.all()
-    if is_editor(user) or is_reviewer(user):
-        return revisions
-    return revisions.filter(status__in=PUBLISHED_STATUSES, published_at__lte=timezone.now())
 
 
 class SectionSerializer(serializers.ModelSerializer[Section]):
@@ -68,22 +58,6 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         return [{"key": ref.footnote.key, "offset": ref.offset} for ref in claim.references.all()]
 
 
-class ReleaseSerializer(serializers.ModelSerializer[Release]):
-    briefing = serializers.CharField(source="briefing.slug")
-    sections = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Release
-        fields = ("id", "briefing", "number", "kind", "published_at", "information_as_of", "summary", "sections", "url")
-
-    def get_sections(self, release: Release) -> list[dict[str, Any]]:
-        return [{"key": e.section.key, "revision": e.revision_id} for e in release.entries.all()]
-
-    def get_url(self, release: Release) -> str:
-        return f"/briefings/{release.briefing.slug}/releases/{release.number}/"
-
-
 @extend_schema_view(get=extend_schema(responses={200: SectionSerializer(many=True), **LIST_RESPONSES}))
 class SectionListApi(generics.ListAPIView[Section]):
     serializer_class = SectionSerializer
@@ -94,9 +68,7 @@ class SectionListApi(generics.ListAPIView[Section]):
         return Section.objects.select_related("briefing", "parent").order_by("briefing_id", "position")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        published = dict(
-            SectionRevision.objects.filter(status=RevisionStatus.PUBLISHED).values_list("section_id", "pk")
-        )
+        published = dict(SectionRevision.objects.public().current().values_list("section_id", "pk"))
         return {**super().get_serializer_context(), "published": published}
 
 
@@ -109,7 +81,7 @@ class RevisionListApi(generics.ListAPIView[SectionRevision]):
     permission_classes = (AllowAny,)
 
     def get_queryset(self) -> QuerySet[SectionRevision]:
-        return visible_revisions(self.request.user).select_related("section__briefing").order_by("-created_at", "-pk")
+        return SectionRevision.objects.visible_to(self.request.user).select_related("section__briefing").order_by("-created_at", "-pk")
 
 
 @extend_schema_view(get=extend_schema(responses={200: ClaimSerializer(many=True), **LIST_RESPONSES}))
@@ -121,39 +93,10 @@ class ClaimListApi(generics.ListAPIView[Claim]):
     permission_classes = (AllowAny,)
 
     def get_queryset(self) -> QuerySet[Claim]:
-        revisions = visible_revisions(self.request.user)
+        revisions = SectionRevision.objects.visible_to(self.request.user)
         return (
             Claim.objects.filter(revision__in=revisions)
             .select_related("revision__section__briefing")
             .prefetch_related("references__footnote")
             .order_by("revision_id", "position")
         )
-
-
-@extend_schema_view(get=extend_schema(responses={200: ReleaseSerializer(many=True), **LIST_RESPONSES}))
-class ReleaseListApi(generics.ListAPIView[Release]):
-    """Public releases (never one dated in the future), newest first, with their manifests."""
-
-    serializer_class = ReleaseSerializer
-    filterset_class = ReleaseFilter
-    permission_classes = (AllowAny,)
-
-    def get_queryset(self) -> QuerySet[Release]:
-        return (
-            Release.objects.filter(published_at__lte=timezone.now())
-            .select_related("briefing")
-            .prefetch_related("entries__section")
-            .order_by("-published_at", "-number")
-        )
-
-
-@extend_schema_view(get=extend_schema(responses={200: ReleaseSerializer, **DETAIL_RESPONSES}))
-class ReleaseDetailApi(generics.RetrieveAPIView[Release]):
-    serializer_class = ReleaseSerializer
-    permission_classes = (AllowAny,)
-    lookup_url_kwarg = "release_id"
-
-    def get_queryset(self) -> QuerySet[Release]:
-        return ReleaseListApi.get_queryset(self)  # type: ignore[arg-type]
-
-

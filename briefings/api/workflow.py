@@ -1,4 +1,9 @@
-"""Write API of the editorial workflow: drafts, edits, submit, approve, reject."""
+"""Write API of the editorial workflow: drafts, edits, submit, approve, reject.
+
+A revision is shown to readers (anonymous, or outside the editorial groups)
+with its public fields only; the review fields (who reviewed, the comments, the
+contributors, the actions this user may take) are for editors and reviewers.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -10,31 +15,56 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from briefings.api.catalog import visible_revisions
+from briefings import workflow
 from briefings.models import ReleaseKind, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
 from core.api import InputSerializer
 from core.errors import ApplicationError, NotFound
 from core.openapi import ERROR
+from core.roles import is_editor, is_reviewer
+from core.versioning import etag_of, expected_from_if_match
+
+PUBLIC_REVISION_FIELDS = (
+    "id", "briefing", "section", "base", "status", "number", "heading", "body", "information_as_of",
+    "change_summary", "release_kind", "published_at", "created_at",
+)
 
 
 class RevisionOutputSerializer(serializers.ModelSerializer[SectionRevision]):
+    """A revision as readers may see it: what it says and when it was published, nothing of its review."""
+
     section = serializers.CharField(source="section.key")
     briefing = serializers.CharField(source="section.briefing.slug")
 
     class Meta:
         model = SectionRevision
+        fields = PUBLIC_REVISION_FIELDS
+
+
+class ActionSerializer(serializers.Serializer[Any]):
+    action = serializers.CharField()
+    label = serializers.CharField()
+
+
+class StaffRevisionOutputSerializer(RevisionOutputSerializer):
+    """A revision for editors and reviewers: its review, its contributors, what this user may do now."""
+
+    contributors = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(help_text="workflow actions the requesting user may take now")
+
+    class Meta(RevisionOutputSerializer.Meta):
         fields = (
-            "id", "briefing", "section", "base", "status", "number", "heading", "body", "information_as_of",
-            "change_summary", "release_kind", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
-            "publish_at", "published_at", "created_at", "events",
+            *PUBLIC_REVISION_FIELDS, "author", "contributors", "submitted_at", "reviewed_by", "reviewed_at",
+            "review_comment", "publish_at", "actions",
         )
 
-    events = serializers.SerializerMethodField()
-
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
-    def get_events(self, revision: SectionRevision) -> list[int]:
-        return sorted(revision.covered_events.values_list("event_id", flat=True))
+    def get_contributors(self, revision: SectionRevision) -> list[int]:
+        return sorted(workflow.contributor_ids_of(revision) | ({revision.author_id} if revision.author_id else set()))
+
+    @extend_schema_field(ActionSerializer(many=True))
+    def get_actions(self, revision: SectionRevision) -> list[dict[str, Any]]:
+        return workflow.describe(workflow.available_actions(revision, self.context.get("user")))
 
 
 class DraftInputSerializer(InputSerializer):
@@ -44,10 +74,6 @@ class DraftInputSerializer(InputSerializer):
     information_as_of = serializers.DateField(required=False)
     change_summary = serializers.CharField(required=False, allow_blank=True)
     release_kind = serializers.ChoiceField(choices=ReleaseKind.choices, required=False)
-    events = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500,
-        help_text="ids of the events this draft covers (replaces the set; PATCH only)",
-    )
 
 
 class ApproveInputSerializer(InputSerializer):
@@ -79,50 +105,66 @@ def _section(key_or_id: str, briefing: str | None) -> Section:
     return found[0]
 
 
-def _revision_out(revision_id: int) -> dict[str, Any]:
+def with_etag(response: Response, revision_id: int) -> Response:
+    """Give a revision's response its version (``ETag``), for ``If-Match`` on the next PATCH."""
+    response["ETag"] = etag_of(SectionRevision.objects.only("pk", "updated_at").get(pk=revision_id))
+    return response
+
+
+def revision_out(revision_id: int, user: Any) -> dict[str, Any]:
+    """The revision as ``user`` may see it (staff fields for editors and reviewers only)."""
     revision = SectionRevision.objects.select_related("section__briefing").get(pk=revision_id)
+    if is_editor(user) or is_reviewer(user):
+        return StaffRevisionOutputSerializer(revision, context={"user": user}).data  # type: ignore[return-value]
     return RevisionOutputSerializer(revision).data  # type: ignore[return-value]
 
 
 class SectionDraftCreateApi(APIView):
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(request=DraftInputSerializer, responses={201: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(request=DraftInputSerializer, responses={201: StaffRevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
     def post(self, request: Request, key_or_id: str) -> Response:
         data = DraftInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         section = _section(key_or_id, request.query_params.get("briefing"))
         fields = dict(data.validated_data)
-        if "events" in fields:
-            raise ApplicationError("events は作成後に PATCH /api/revisions/<id>/ で指定してください。")
         draft = revision_create_draft(section=section, actor=request.user, **fields)
-        return Response(_revision_out(draft.pk), status=status.HTTP_201_CREATED)
+        return Response(revision_out(draft.pk, request.user), status=status.HTTP_201_CREATED)
 
 
 class RevisionDetailApi(APIView):
-    """A revision: anyone may read a published one; drafts only editors and reviewers."""
+    """A revision: anyone may read a published one; drafts only editors and reviewers.
+
+    The events app mounts a subclass at this URL that adds the ``events`` a draft
+    covers (``events.api.revisions``): this app does not know events.
+    """
 
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
-    @extend_schema(responses={200: RevisionOutputSerializer, 404: ERROR})
+    @extend_schema(responses={200: StaffRevisionOutputSerializer, 404: ERROR})
     def get(self, request: Request, revision_id: int) -> Response:
-        if not visible_revisions(request.user).filter(pk=revision_id).exists():
+        revision = SectionRevision.objects.visible_to(request.user).filter(pk=revision_id).first()
+        if revision is None:
             raise NotFound(f"版{revision_id}は存在しません。")
-        return Response(_revision_out(revision_id))
+        return with_etag(Response(self.output(revision_id, request)), revision_id)
 
-    @extend_schema(request=DraftInputSerializer, responses={200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    input_serializer: type[serializers.Serializer[Any]] = DraftInputSerializer
+
+    @extend_schema(request=DraftInputSerializer, responses={200: StaffRevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
     def patch(self, request: Request, revision_id: int) -> Response:
-        data = DraftInputSerializer(data=request.data, partial=True)
+        data = self.input_serializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         if not SectionRevision.objects.filter(pk=revision_id).exists():
             raise NotFound(f"版{revision_id}は存在しません。")
-        fields = dict(data.validated_data)
-        event_ids = fields.pop("events", None)
-        # The events app owns the revision↔event links; it composes the edit in one transaction.
-        from events.services import revision_edit
+        expected = expected_from_if_match(request.headers.get("If-Match"))
+        self.edit(revision_id, request, dict(data.validated_data), expected)
+        return with_etag(Response(self.output(revision_id, request)), revision_id)
 
-        revision_edit(revision_id=revision_id, actor=request.user, data=fields, event_ids=event_ids)
-        return Response(_revision_out(revision_id))
+    def edit(self, revision_id: int, request: Request, fields: dict[str, Any], expected: str | None) -> None:
+        revision_update(revision_id=revision_id, actor=request.user, data=fields, expected_version=expected)
+
+    def output(self, revision_id: int, request: Request) -> dict[str, Any]:
+        return revision_out(revision_id, request.user)
 
 
 class _TransitionApi(APIView):
@@ -144,47 +186,43 @@ class _TransitionApi(APIView):
             comment=data.validated_data.get("comment", ""),
             publish_at=publish_at,
         )
-        return Response(_revision_out(revision_id))
+        return Response(revision_out(revision_id, request.user))
 
 
-TRANSITION_RESPONSES = {200: RevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+TRANSITION_RESPONSES = {200: StaffRevisionOutputSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+DESCRIPTIONS = {
+    Action.SUBMIT: "Submit a draft for review.",
+    Action.REBASE: "Base a stale draft on the section's current published revision, keeping its text.",
+    Action.APPROVE: "Approve: publish now, or schedule with a future `publish_at`. Four eyes: not by a contributor.",
+    Action.SCHEDULE: "Approve for publication at `publish_at` (a future time). Four eyes: not by a contributor.",
+    Action.REJECT: "Send a submitted revision back with a required `comment`. Four eyes: not by a contributor.",
+    Action.REOPEN: "Reopen a rejected revision as a draft.",
+    Action.UNSCHEDULE: "Cancel a scheduled publication; the revision goes back to the review queue.",
+}
 
 
-@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
-class RevisionSubmitApi(_TransitionApi):
-    action_name = Action.SUBMIT
+def _input_for(move: workflow.Move) -> type[serializers.Serializer[Any]]:
+    if move.action == Action.APPROVE or move.needs_publish_at:
+        return ApproveInputSerializer
+    if move.needs_comment:
+        return RejectInputSerializer
+    return SubmitInputSerializer
 
 
-@extend_schema_view(post=extend_schema(request=ApproveInputSerializer, responses=TRANSITION_RESPONSES))
-class RevisionApproveApi(_TransitionApi):
-    """Approve: publish now, or schedule with a future ``publish_at``."""
-
-    action_name = Action.APPROVE
-    input_serializer = ApproveInputSerializer
-
-
-@extend_schema_view(post=extend_schema(request=RejectInputSerializer, responses=TRANSITION_RESPONSES))
-class RevisionRejectApi(_TransitionApi):
-    action_name = Action.REJECT
-    input_serializer = RejectInputSerializer
-
-
-@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
-class RevisionReopenApi(_TransitionApi):
-    """Reopen a rejected revision as a draft."""
-
-    action_name = Action.REOPEN
-
-
-@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
-class RevisionRebaseApi(_TransitionApi):
-    """Base a stale draft on the section's current published revision, keeping its text."""
-
-    action_name = Action.REBASE
-
-
-@extend_schema_view(post=extend_schema(request=SubmitInputSerializer, responses=TRANSITION_RESPONSES))
-class RevisionUnscheduleApi(_TransitionApi):
-    """Cancel a scheduled publication; the revision goes back to the review queue."""
-
-    action_name = Action.UNSCHEDULE
+def transition_views() -> dict[str, type[_TransitionApi]]:
+    """One endpoint per action a person may take, made from the workflow table (``briefings.workflow``):
+    adding a move there adds its endpoint here, documented."""
+    views: dict[str, type[_TransitionApi]] = {}
+    for move in workflow.MOVES:
+        if move.role == workflow.Role.SYSTEM or move.action in views:
+            continue
+        serializer = _input_for(move)
+        description = DESCRIPTIONS.get(move.action, f"{Action(move.action).label}（{move.action}）")
+        view = type(f"Revision{move.action.title()}Api", (_TransitionApi,), {
+            "action_name": move.action, "input_serializer": serializer, "__doc__": description,
+        })
+        views[move.action] = extend_schema_view(post=extend_schema(
+            request=serializer, responses=TRANSITION_RESPONSES, summary=str(Action(move.action).label),
+            description=description, operation_id=f"revisions_{move.action}",
+        ))(view)
+    return views

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from briefings.diffing import SectionDiff, comparable_from_body, diff_comparables
 from briefings.models import RevisionStatus, RevisionTransition, SectionRevision
-from briefings.selectors.history import Preview, revision_preview
+from briefings.selectors.content import Preview, SourceUpdate, revision_preview, source_updates
 
 
 @dataclass
@@ -18,17 +18,15 @@ class RevisionReview:
     diff: SectionDiff
     preview: Preview
     transitions: list[RevisionTransition]
+    source_updates: list[SourceUpdate]
+    """Corrected sources this revision brings (each shown to the reviewer with both versions)."""
 
 
 def revision_review(*, revision_id: int) -> RevisionReview:
     revision = SectionRevision.objects.select_related("section__briefing", "base", "author", "reviewed_by").get(
         pk=revision_id
     )
-    current = (
-        SectionRevision.objects.filter(section_id=revision.section_id, status=RevisionStatus.PUBLISHED)
-        .exclude(pk=revision.pk)
-        .first()
-    )
+    current = SectionRevision.objects.filter(section_id=revision.section_id).current().exclude(pk=revision.pk).first()
     if revision.is_published:
         compared_with = revision.base  # what this revision changed when it was published
     else:
@@ -51,4 +49,5 @@ def revision_review(*, revision_id: int) -> RevisionReview:
         transitions=list(
             RevisionTransition.objects.filter(revision=revision).select_related("actor").order_by("created_at", "pk")
         ),
+        source_updates=source_updates(revision=revision),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from briefings.models import Citation, FootnoteReference, RevisionStatus, Section, SectionRevision
+from briefings.models import Citation, FootnoteReference, Section, SectionRevision
 from sources.models import LinkHealth, LinkStatus
 
 PROBLEM_STATUSES = (LinkStatus.DEAD, LinkStatus.MOVED)
@@ -30,7 +30,7 @@ def sections_with_source_problems() -> list[SectionWithSourceProblems]:
     if not health:
         return []
     citations = (
-        Citation.objects.filter(source_id__in=health, footnote__revision__status=RevisionStatus.PUBLISHED)
+        Citation.objects.filter(source_id__in=health, footnote__revision__in=SectionRevision.objects.current())
         .select_related("footnote__revision__section__briefing")
         .order_by("footnote__revision__section__position", "footnote__position")
     )

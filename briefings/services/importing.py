@@ -9,23 +9,25 @@ from django.db import transaction
 
 from briefings.importers.paper import PaperFormatError, ParsedPaper, parse_paper
 from briefings.markup import BodyValidationError, ParsedRevision, parse_revision
-from briefings.models import Briefing, Release, ReleaseKind, Section, SectionRevision
+from briefings.models import Briefing, Citation, Section, SectionRevision
 from briefings.services.content import CitationSpec, revision_write_content
-from briefings.services.publishing import release_publish
-from briefings.services.workflow import person
+from briefings.services.transitions import person, revisions_publish_import
+from briefings.workflow import Action
 from core.dates import DateParseError, start_of_day_tokyo
 from core.errors import ApplicationError, Conflict
+from sources.models import Source
 from sources.parsing import NoteCitations, extract_citations
 from sources.services import source_ingest
 
 if TYPE_CHECKING:
-    from briefings.services.workflow import User
+    from briefings.workflow import User
 
 
 @dataclass(frozen=True)
 class ImportResult:
     briefing: Briefing
-    release: Release
+    release_number: int
+    published_at: dt.datetime
     created: bool
     sections: int
     footnotes: int
@@ -38,6 +40,7 @@ def briefing_import_paper(
     slug: str,
     title: str = "",
     published_at: dt.datetime | None = None,
+    information_as_of: dt.date | None = None,
     actor: User | None = None,
 ) -> ImportResult:
     """Import a paper as briefing ``slug`` and publish it as release 1.
@@ -47,13 +50,15 @@ def briefing_import_paper(
     write, and all writes share one transaction, so a bad file leaves the
     database untouched.
 
-    Raises ``PaperFormatError`` (naming the line) for unreadable text,
-    ``Conflict`` when ``slug`` already holds different content, and
-    ``ApplicationError`` for a missing title or information cutoff.
+    The cutoff is the paper's own 「…現在の情報に基づき」 date; ``information_as_of``
+    supplies one for a paper without it (and must agree with it otherwise).
+
+    Raises ``PaperFormatError`` (naming the line) for unreadable text or a
+    missing cutoff, ``Conflict`` when ``slug`` already holds different content,
+    and ``ApplicationError`` for a missing title.
     """
-    paper = parse_paper(text)
-    if paper.information_as_of is None:
-        raise ApplicationError("論文中に「本稿は…現在の情報に基づき」の基準日が見つかりません。")
+    paper = parse_paper(text, information_as_of=information_as_of)
+    assert paper.information_as_of is not None  # parse_paper refuses a paper without one
     cutoff = paper.information_as_of.start
     published_at = published_at or start_of_day_tokyo(cutoff)
     parsed = _parse_sections(paper)
@@ -65,49 +70,58 @@ def briefing_import_paper(
             return _existing(existing, paper)
         if not title.strip():
             raise ApplicationError("新しいブリーフィングには標題（--title）が必要です。抽出テキストには標題が含まれていません。")
+        if len(title.strip()) > (limit := Briefing._meta.get_field("title").max_length or 0):
+            raise ApplicationError(f"標題（--title）が長すぎます（{limit}文字まで）。")
         briefing = Briefing.objects.create(
             slug=slug, title=title.strip(), publication=paper.publication, author=paper.author
         )
-        sections: dict[str, Section] = {}
-        for position, paper_section in enumerate(paper.sections):
-            sections[paper_section.key] = Section.objects.create(
-                briefing=briefing,
-                key=paper_section.key,
-                parent=sections[paper_section.parent_key] if paper_section.parent_key else None,
-                position=position,
-            )
         specs, created_sources = _ingest_sources(citations, accessed_on=cutoff)
-        revisions: list[SectionRevision] = []
-        for paper_section in paper.sections:
-            revision = SectionRevision.objects.create(
-                section=sections[paper_section.key],
-                number=paper_section.number,
-                heading=paper_section.heading,
-                body=paper_section.body(paper.notes),
-                information_as_of=cutoff,
-                change_summary="原論文からの取込み",
-                author=person(actor),
-            )
-            revision.section = sections[paper_section.key]
-            revision_write_content(
-                revision=revision,
-                parsed=parsed[paper_section.key],
-                citations={f"p{n}": specs.get(n, []) for n in paper_section.footnotes},
-            )
-            revisions.append(revision)
-        from briefings.services.workflow import Action
-
-        release = release_publish(
-            briefing_id=briefing.pk,
+        revisions = _create_revisions(briefing, paper, parsed, specs, cutoff=cutoff, actor=actor)
+        release = revisions_publish_import(
             revisions=revisions,
             actor=actor,
-            action=Action.IMPORT,
             published_at=published_at,
-            kind=ReleaseKind.UPDATE,
             information_as_of=cutoff,
             summary=f"{paper.publication}掲載の原論文（{paper.information_as_of.display()}現在）",
         )
-    return ImportResult(briefing, release, True, len(revisions), len(paper.notes), created_sources)
+    return ImportResult(briefing, release.number, published_at, True, len(revisions), len(paper.notes), created_sources)
+
+
+def _create_revisions(
+    briefing: Briefing,
+    paper: ParsedPaper,
+    parsed: dict[str, ParsedRevision],
+    specs: dict[int, list[CitationSpec]],
+    *,
+    cutoff: dt.date,
+    actor: User | None,
+) -> list[SectionRevision]:
+    """The sections of the paper in order, each with its first revision (a draft until published)."""
+    sections: dict[str, Section] = {}
+    revisions: list[SectionRevision] = []
+    for position, paper_section in enumerate(paper.sections):
+        section = sections[paper_section.key] = Section.objects.create(
+            briefing=briefing,
+            key=paper_section.key,
+            parent=sections[paper_section.parent_key] if paper_section.parent_key else None,
+            position=position,
+        )
+        revision = SectionRevision.objects.create(
+            section=section,
+            number=paper_section.number,
+            heading=paper_section.heading,
+            body=paper_section.body(paper.notes),
+            information_as_of=cutoff,
+            change_summary="原論文からの取込み",
+            author=person(actor),
+        )
+        revision_write_content(
+            revision=revision,
+            parsed=parsed[paper_section.key],
+            citations={f"p{n}": specs.get(n, []) for n in paper_section.footnotes},
+        )
+        revisions.append(revision)
+    return revisions
 
 
 def _parse_sections(paper: ParsedPaper) -> dict[str, ParsedRevision]:
@@ -127,7 +141,25 @@ def _parse_citations(paper: ParsedPaper) -> dict[int, NoteCitations]:
             found[number] = extract_citations(note)
         except DateParseError as exc:
             raise PaperFormatError(paper.note_lines[number], f"脚注{number}の出典の日付: {exc}") from exc
+        _check_lengths(found[number], number=number, line=paper.note_lines[number])
     return found
+
+
+def _check_lengths(citations: NoteCitations, *, number: int, line: int) -> None:
+    """Refuse a citation too long to store (a bad file, not a database error)."""
+    for match in citations.citations:
+        values = {name: getattr(match.source, name) for name in ("title", "container", "volume", "author", "publisher")}
+        values |= {"url": match.source.url, "issued_text": match.source.issued.text if match.source.issued else ""}
+        for name, value in values.items():
+            field = Source._meta.get_field(name)
+            if field.max_length is not None and len(value) > field.max_length:
+                raise PaperFormatError(
+                    line,
+                    f"脚注{number}の出典の{field.verbose_name}が長すぎます"
+                    f"（{len(value)}文字。{field.max_length}文字まで）。",
+                )
+        if len(match.locator) > Citation._meta.get_field("locator").max_length:  # type: ignore[operator]
+            raise PaperFormatError(line, f"脚注{number}の出典の所在「{match.locator[:20]}…」が長すぎます。")
 
 
 def _ingest_sources(
@@ -153,13 +185,14 @@ def _ingest_sources(
 
 
 def _existing(briefing: Briefing, paper: ParsedPaper) -> ImportResult:
-    first = briefing.releases.filter(number=1).first()
-    if first is None:
-        raise Conflict(f"ブリーフィング「{briefing.slug}」は既に存在しますが公開版がありません。")
-    stored = {
-        entry.section.key: (entry.revision.number, entry.revision.heading, entry.revision.body)
-        for entry in first.entries.select_related("section", "revision")
-    }
+    imported = list(
+        SectionRevision.objects.filter(section__briefing=briefing, transitions__action=Action.IMPORT)
+        .select_related("section")
+        .order_by("section__position")
+    )
+    if not imported:
+        raise Conflict(f"ブリーフィング「{briefing.slug}」は既に存在しますが、取り込まれた公開版がありません。")
+    stored = {revision.section.key: (revision.number, revision.heading, revision.body) for revision in imported}
     incoming = {s.key: (s.number, s.heading, s.body(paper.notes)) for s in paper.sections}
     if stored != incoming:
         changed = sorted(k for k in stored.keys() | incoming.keys() if stored.get(k) != incoming.get(k))
@@ -167,4 +200,7 @@ def _existing(briefing: Briefing, paper: ParsedPaper) -> ImportResult:
             f"ブリーフィング「{briefing.slug}」は既に異なる内容で取り込まれています（相違する節: {', '.join(changed)}）。"
             "公開済みの履歴は書き換えられません。別のスラッグを指定するか、編集ワークフローで更新してください。"
         )
-    return ImportResult(briefing, first, False, len(stored), len(first.footnote_numbers), 0)
+    notes = sum(revision.footnotes.count() for revision in imported)
+    published_at = imported[0].published_at
+    assert published_at is not None  # an imported revision is published
+    return ImportResult(briefing, 1, published_at, False, len(stored), notes, 0)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from briefings.models import SectionRevision
-from briefings.services.workflow import REVIEWERS_GROUP, Action
+from briefings.workflow import Action
 from core.mail import mail_queue
+from core.roles import REVIEWERS_GROUP
 
 
 def notify_reviewers_of_submission(*, revision_id: int) -> int:

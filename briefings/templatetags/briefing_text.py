@@ -9,7 +9,8 @@ from django.utils.safestring import SafeString
 
 from briefings import rendering
 from briefings.diffing import Segment
-from briefings.selectors.history import SnapshotClaim, SnapshotFootnote
+from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
+from briefings.workflow import Action
 from core.dates import format_date_ja, format_datetime_ja
 from sources.citations import format_citation
 from sources.models import Source
@@ -58,8 +59,6 @@ def get_item(mapping: dict[str, object], key: str) -> object:
 
 @register.filter
 def action_label(action: str) -> str:
-    from briefings.services import Action
-
     try:
         return str(Action(action).label)
     except ValueError:

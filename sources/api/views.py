@@ -14,11 +14,12 @@ from core.api import InputSerializer
 from core.dates import DateParseError, parse_japanese_date
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDeniedError
 from core.openapi import ERROR
+from core.versioning import etag_of, expected_from_if_match
 from core.roles import is_editor
 from sources.filters import SourceFilter
 from sources.models import Source, SourceKind
 from sources.parsing import ParsedSource
-from sources.selectors import source_list
+from sources.selectors import source_get, source_list
 from sources.services import source_ingest, source_update
 
 
@@ -31,7 +32,7 @@ class SourceOutputSerializer(serializers.ModelSerializer[Source]):
         fields = (
             "id", "kind", "citation", "title", "container", "volume", "author", "publisher", "issued_on",
             "issued_until", "issued_precision", "issued_text", "url", "url_domain", "accessed_on", "pages",
-            "archive_url", "archive_captured_on", "link_status", "link_checked_at",
+            "archive_url", "archive_captured_on", "link_status", "link_checked_at", "previous_version", "is_current",
         )
 
     def get_link_status(self, source: Source) -> str:
@@ -83,7 +84,7 @@ class SourceListApi(generics.ListCreateAPIView[Source]):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def get_queryset(self) -> QuerySet[Source]:
-        return source_list()
+        return source_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         _require_editor(request)
@@ -114,13 +115,14 @@ class SourceDetailApi(generics.GenericAPIView[Source]):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def _get(self, source_id: int) -> Source:
-        source = Source.objects.filter(pk=source_id).first()
+        source = source_get(source_id=source_id, user=self.request.user)
         if source is None:
             raise NotFound(f"出典{source_id}は存在しません。")
         return source
 
     def get(self, request: Request, source_id: int) -> Response:
-        return Response(SourceOutputSerializer(self._get(source_id)).data)
+        source = self._get(source_id)
+        return Response(SourceOutputSerializer(source).data, headers={"ETag": etag_of(source)})
 
     def patch(self, request: Request, source_id: int) -> Response:
         _require_editor(request)
@@ -134,5 +136,6 @@ class SourceDetailApi(generics.GenericAPIView[Source]):
                 issued_on=issued.start if issued else None, issued_until=issued.until if issued else None,
                 issued_precision=issued.precision if issued else "", issued_text=issued.text if issued else "",
             )
-        updated = source_update(source=source, data=values)
-        return Response(SourceOutputSerializer(updated).data)
+        expected = expected_from_if_match(request.headers.get("If-Match"))
+        updated = source_update(source=source, data=values, expected_version=expected)
+        return Response(SourceOutputSerializer(updated).data, headers={"ETag": etag_of(updated)})

@@ -126,9 +126,9 @@ def test_the_author_sees_no_approve_buttons_even_as_a_reviewer(client, briefing,
     revision = _submitted_change(briefing, both)
     client.force_login(both)
     page = client.get(_review_url(revision)).content.decode()
-    assert "承認して今すぐ公開" not in page and "自分が作成した版は承認・差戻しできません" in page
+    assert "承認して今すぐ公開" not in page and 'id="four-eyes"' in page
     forced = client.post(_review_url(revision), {"action": "approve"}, follow=True).content.decode()
-    assert "自分が作成した版を承認" in forced
+    assert "自分が作成または変更した版を承認" in forced
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.SUBMITTED
 

@@ -3,7 +3,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from briefings.models import Release, RevisionStatus
+from briefings.models import RevisionStatus
+from releases.models import Release
 
 
 def _client(user):

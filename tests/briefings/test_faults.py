@@ -6,10 +6,11 @@ from django.core import mail
 from django.db import DatabaseError
 from django.utils import timezone
 
-from briefings.models import Release, ReleaseSection, RevisionStatus, RevisionTransition, Section, SectionRevision
+from briefings.models import RevisionStatus, RevisionTransition, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
-from briefings.services.scheduling import revision_publish_due
+from briefings.services.transitions import revision_publish_due
 from config.celery import app
+from releases.models import Release, ReleaseSection
 
 
 def _submitted(briefing, editor, key="ch4-1"):

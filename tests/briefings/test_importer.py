@@ -4,11 +4,12 @@ import datetime as dt
 import pytest
 
 from briefings.importers.paper import PaperFormatError, parse_paper
-from briefings.models import Briefing, Citation, Footnote, Release, Section, SectionRevision
-from briefings.selectors.history import release_latest, snapshot_for_release
+from briefings.models import Briefing, Citation, Footnote, Section, SectionRevision
+from releases.selectors.history import artefact_of, release_latest
 from briefings.services import briefing_import_paper
 from core.errors import Conflict
 from sources.models import Source, SourceKind
+from releases.models import Release
 
 JETRO_URL = "https://www.jetro.go.jp/biznews/2025/02/3c47421538fdd400.html"
 
@@ -66,7 +67,7 @@ def test_urls_broken_across_lines_are_rejoined_exactly(paper_text):
 
 def test_markers_are_placed_where_the_paper_has_them(briefing):
     # given
-    snapshot = snapshot_for_release(release=release_latest(briefing=briefing))
+    snapshot = artefact_of(release=release_latest(briefing=briefing)).content
     sections = {s.key: s for s in snapshot.sections}
     # then: marker 4 glued to 「賦課」 in the first sentence of chapter 1
     first = sections["ch1"].paragraphs[0][0]
@@ -82,7 +83,9 @@ def test_markers_are_placed_where_the_paper_has_them(briefing):
     assert sections["ch5-3"].heading.text == "日本の対応"
     assert [(r.number, r.offset) for r in sections["ch5-3"].heading.refs] == [(73, 5)]
     # every note is referenced once, numbered 1..96 in reading order
-    numbers = [r.number for s in snapshot.sections for c in ([s.heading] if s.heading else []) + [c for p in s.paragraphs for c in p] for r in c.refs]
+    headings = [s.heading for s in snapshot.sections if s.heading]
+    claims = headings + [c for s in snapshot.sections for p in s.paragraphs for c in p]
+    numbers = [r.number for c in claims for r in c.refs]
     assert sorted(numbers) == list(range(1, 97))
     assert [n.number for n in snapshot.footnotes] == list(range(1, 97))
 
@@ -125,12 +128,13 @@ def test_release_one_is_published_at_the_papers_cutoff(briefing):
 
 
 def test_importing_twice_duplicates_nothing(briefing, paper_text):
-    counts = (Briefing.objects.count(), SectionRevision.objects.count(), Source.objects.count(), Release.objects.count())
+    models = (Briefing, SectionRevision, Source, Release)
+    counts = [model.objects.count() for model in models]
     # when
     result = briefing_import_paper(text=paper_text, slug=briefing.slug)
     # then
     assert result.created is False
-    assert (Briefing.objects.count(), SectionRevision.objects.count(), Source.objects.count(), Release.objects.count()) == counts
+    assert [model.objects.count() for model in models] == counts
 
 
 def test_importing_different_text_under_an_existing_slug_is_refused(briefing, paper_text):

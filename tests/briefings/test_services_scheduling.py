@@ -5,10 +5,11 @@ from unittest import mock
 from django.core.management import call_command
 from django.utils import timezone
 
-from briefings.models import Release, RevisionStatus, Section, SectionRevision
-from briefings.selectors.history import release_latest
+from briefings.models import RevisionStatus, Section, SectionRevision
+from releases.selectors.history import release_latest
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
-from briefings.services.scheduling import revision_publish_due
+from briefings.services.transitions import revision_publish_due
+from releases.models import Release
 
 
 def test_a_scheduled_revision_is_published_once_when_due(briefing, editor, reviewer, capsys):

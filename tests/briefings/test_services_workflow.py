@@ -6,23 +6,25 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from briefings.models import Release, RevisionStatus, RevisionTransition, Section, SectionRevision
+from briefings.models import RevisionStatus, RevisionTransition, Section, SectionRevision
 from briefings.services import (
     Action,
     InvalidTransition,
     StaleBase,
     revision_create_draft,
+    revision_publish_due,
     revision_transition,
     revision_update,
 )
-from briefings.services.workflow import TRANSITIONS, WorkflowPermissionDenied
+from briefings import workflow
+from briefings.workflow import TRANSITIONS, WorkflowPermissionDenied
 from core.errors import Conflict
+from releases.models import Release
 
 S = RevisionStatus
-PERSON_ACTIONS = [
-    Action.SUBMIT, Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.REOPEN, Action.REBASE, Action.UNSCHEDULE,
-]
-EDITOR_ACTIONS = (Action.SUBMIT, Action.REOPEN, Action.REBASE)
+# Every action a person takes, read from the table: a new move is covered here by itself.
+PERSON_ACTIONS = sorted({move.action for move in workflow.MOVES if move.role != workflow.Role.SYSTEM})
+EDITOR_ACTIONS = {move.action for move in workflow.MOVES if move.role == workflow.Role.EDITOR}
 
 
 def _draft(section, editor):
@@ -99,7 +101,7 @@ def test_nobody_approves_their_own_revision_not_even_a_superuser(briefing, djang
     draft = _draft(Section.objects.get(briefing=briefing, key="ch4-1"), boss)
     revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=boss)
     # when / then
-    with pytest.raises(WorkflowPermissionDenied, match="自分が作成した版"):
+    with pytest.raises(WorkflowPermissionDenied, match="自分が作成または変更した版"):
         revision_transition(revision_id=draft.pk, action=Action.APPROVE, actor=boss)
 
 
@@ -249,3 +251,40 @@ def test_new_notes_get_their_citations_from_their_text_and_by_hand(briefing, edi
     deck = Source.objects.create(fingerprint="f" * 64, kind="government_document", citation="防衛省資料")
     revision_cite(revision_id=draft.pk, footnote_key="n1", source=deck, locator="3月10日時点", actor=editor)
     assert updated.footnotes.get(key="n1").citations.filter(source=deck, locator="3月10日時点").exists()
+
+
+def test_an_editor_withdraws_a_scheduled_revision_back_to_a_draft(briefing, editor, reviewer):
+    # given a revision approved for tomorrow
+    revision = _in_state(S.SCHEDULED, briefing=briefing, editor=editor, reviewer=reviewer)
+    assert Action.WITHDRAW in workflow.available_actions(revision, editor)
+    assert Action.WITHDRAW not in workflow.available_actions(revision, reviewer)
+    # when the editor withdraws it
+    withdrawn = revision_transition(revision_id=revision.pk, action=Action.WITHDRAW, actor=editor, comment="情勢が変わった")
+    # then it is an editable draft again, its schedule and review cleared, and the move is on record
+    assert (withdrawn.status, withdrawn.publish_at, withdrawn.reviewed_by) == (S.DRAFT, None, None)
+    assert revision_update(revision_id=revision.pk, actor=editor, data={"change_summary": "書き直し"})
+    last = RevisionTransition.objects.filter(revision=revision).last()
+    assert (last.action, last.from_status, last.to_status, last.comment) == (
+        Action.WITHDRAW, S.SCHEDULED, S.DRAFT, "情勢が変わった"
+    )
+    assert revision_publish_due(now=timezone.now() + dt.timedelta(days=3)) == []  # nothing is published later
+
+
+def test_whoever_changed_a_draft_may_not_review_it(briefing, editor, reviewer, django_user_model):
+    # given a reviewer who is also an editor and edits a colleague's draft
+    both = django_user_model.objects.create_user("both", "both@example.org", "pw", is_staff=True)
+    both.groups.add(Group.objects.get(name="editors"), Group.objects.get(name="reviewers"))
+    draft = _draft(Section.objects.get(briefing=briefing, key="ch4-1"), editor)
+    revision_update(revision_id=draft.pk, actor=both, data={"change_summary": "直した"})
+    revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor)
+    revision = SectionRevision.objects.get(pk=draft.pk)
+    # then they are recorded, offered no reviewing action, and refused each one
+    assert set(revision.contributors.values_list("username", flat=True)) == {"editor", "both"}
+    assert workflow.available_actions(revision, both) == []
+    assert workflow.blocked_by_four_eyes(revision, both)
+    for action, kwargs in ((Action.APPROVE, {}), (Action.REJECT, {"comment": "x"}),
+                           (Action.SCHEDULE, {"publish_at": timezone.now() + dt.timedelta(days=1)})):
+        with pytest.raises(WorkflowPermissionDenied, match="自分が作成または変更した版"):
+            revision_transition(revision_id=draft.pk, action=action, actor=both, **kwargs)
+    # while an uninvolved reviewer may
+    assert set(workflow.available_actions(revision, reviewer)) == {Action.APPROVE, Action.SCHEDULE, Action.REJECT}

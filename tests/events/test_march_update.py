@@ -4,10 +4,11 @@ import re
 import pytest
 from django.core.management import call_command
 
-from briefings.models import Release, RevisionTransition
+from briefings.models import RevisionTransition
 from events.models import EventDismissal
 from events.selectors import stale_sections
 from tests.events.conftest import EVENTS
+from releases.models import Release
 
 NEW_SENTENCE = "英国防省は３月５日、侵略開始以来のロシア軍の死傷者を87万人以上と推計した"
 

@@ -96,7 +96,7 @@ def test_pages_admin_and_api_docs_load_in_chromium_without_violations_or_foreign
     page.fill("#id_password", "password")
     page.click("input[type=submit]")
     page.wait_for_selector("#site-name")
-    for path in ("/admin/", "/admin/briefings/release/", f"/admin/briefings/sectionrevision/{draft.pk}/change/",
+    for path in ("/admin/", "/admin/releases/release/", f"/admin/briefings/sectionrevision/{draft.pk}/change/",
                  f"/admin/briefings/sectionrevision/{draft.pk}/review/", "/admin/events/stalesection/",
                  "/admin/sources/source/"):
         visit(path, "#content")

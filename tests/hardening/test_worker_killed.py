@@ -20,9 +20,15 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from briefings.models import Release, RevisionStatus, RevisionTransition, Section, SectionRevision
-from briefings.services import Action, revision_create_draft, revision_transition, revision_update
-from briefings.services.scheduling import revision_publish_due
+from briefings.models import RevisionStatus, RevisionTransition, Section, SectionRevision
+from briefings.services import (
+    Action,
+    revision_create_draft,
+    revision_publish_due,
+    revision_transition,
+    revision_update,
+)
+from releases.models import Release
 from tests.conftest import PAPER, SLUG
 from tests.hardening.conftest import needs_worker, wait_for
 

@@ -2,8 +2,13 @@
 import datetime as dt
 import json
 
+from django.core.cache import cache
+
+from briefings.models import Citation
+from briefings.services import Action, revision_create_draft, revision_transition
 from sources.citations import format_citation, to_csl
 from sources.models import Source
+from sources.services import source_update
 
 
 def test_every_source_of_the_paper_is_formatted_exactly_as_the_paper_writes_it(briefing):
@@ -51,15 +56,18 @@ def test_to_csl_of_a_source_with_an_archive():
     assert to_csl(source)["archive_location"] == "https://web.archive.org/x"
 
 
-def test_the_access_date_is_stated_once_and_per_note_only_when_it_differs(client, briefing):
+def test_the_access_date_is_stated_once_and_per_note_only_when_it_differs(client, briefing, editor, reviewer):
     html = client.get("/briefings/world-2025/releases/1/").content.decode()
     assert "参照URLの最終アクセス日は、特記のない限り2025年2月9日。" in html
     assert "（最終アクセス日：" not in html
+    # given a cited URL accessed again on another day: a corrected source, drafted and approved as release 2
     source = Source.objects.filter(url__contains="jetro.go.jp").first()
-    source.accessed_on = dt.date(2025, 2, 1)
-    source.save()
-    from django.core.cache import cache
-
+    source_update(source=source, data={"accessed_on": dt.date(2025, 2, 1)})
+    key = Citation.objects.filter(source=source).select_related("footnote__revision__section").first()
+    draft = revision_create_draft(section=key.footnote.revision.section, actor=editor)
+    revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor)
+    revision_transition(revision_id=draft.pk, action=Action.APPROVE, actor=reviewer)
     cache.clear()
-    html = client.get("/briefings/world-2025/releases/1/").content.decode()
+    html = client.get("/briefings/world-2025/releases/2/").content.decode()
     assert html.count("（最終アクセス日：2025年2月1日）") >= 1
+    assert "（最終アクセス日：" not in client.get("/briefings/world-2025/releases/1/").content.decode()

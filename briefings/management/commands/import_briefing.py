@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date, parse_datetime
 
+from briefings.importers.paper import decode_paper
 from briefings.services import briefing_import_paper
 from core.dates import TOKYO, start_of_day_tokyo
 from core.errors import ApplicationError
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path, help="the paper's extracted text (UTF-8)")
+        parser.add_argument("path", type=Path, help="the paper's extracted text (UTF-8, as pdftotext writes it)")
         parser.add_argument("--slug", required=True, help="the briefing's URL slug")
         parser.add_argument("--title", default="", help="the briefing's title (the extracted text has none)")
         parser.add_argument(
@@ -29,26 +30,33 @@ class Command(BaseCommand):
             help="when release 1 was published: YYYY-MM-DD (start of that day in Asia/Tokyo) or an ISO "
             "datetime; default: the paper's own information cutoff",
         )
+        parser.add_argument(
+            "--information-as-of",
+            default="",
+            help="the information cutoff (YYYY-MM-DD) of a paper that does not state it "
+            "(「…現在の情報に基づき」); must agree with the paper when it does",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read {path}: {exc}") from exc
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
         try:
             result = briefing_import_paper(
-                text=text,
+                text=decode_paper(data),
                 slug=options["slug"],
                 title=options["title"],
                 published_at=_published_at(options["published_at"]),
+                information_as_of=_information_as_of(options["information_as_of"]),
             )
         except ApplicationError as exc:
             raise CommandError(f"{path}: {exc.message}") from exc
         verb = "imported" if result.created else "already imported, unchanged"
         self.stdout.write(
-            f"{result.briefing.slug}: {verb}; release {result.release.number} published "
-            f"{result.release.published_at.astimezone(TOKYO).isoformat()}, {result.sections} sections, "
+            f"{result.briefing.slug}: {verb}; release {result.release_number} published "
+            f"{result.published_at.astimezone(TOKYO).isoformat()}, {result.sections} sections, "
             f"{result.footnotes} footnotes, {result.sources_created} new sources"
         )
 
@@ -56,7 +64,7 @@ class Command(BaseCommand):
 def _published_at(raw: str) -> dt.datetime | None:
     if not raw:
         return None
-    if (day := parse_date(raw)) is not None:
+    if (day := _day(raw)) is not None:
         return start_of_day_tokyo(day)
     try:
         value = parse_datetime(raw)
@@ -65,3 +73,19 @@ def _published_at(raw: str) -> dt.datetime | None:
     if value is None:
         raise CommandError(f"--published-at: {raw!r} is neither YYYY-MM-DD nor an ISO datetime")
     return value if value.tzinfo else value.replace(tzinfo=TOKYO)
+
+
+def _information_as_of(raw: str) -> dt.date | None:
+    if not raw:
+        return None
+    if (day := _day(raw)) is None:
+        raise CommandError(f"--information-as-of: {raw!r} is not a date YYYY-MM-DD")
+    return day
+
+
+def _day(raw: str) -> dt.date | None:
+    """Return the date ``raw`` names, None if it is not a valid YYYY-MM-DD (2025-02-30 included)."""
+    try:
+        return parse_date(raw)
+    except ValueError:
+        return None

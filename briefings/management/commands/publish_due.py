@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from briefings.services.scheduling import revision_publish_due
+from briefings.services.transitions import revision_publish_due
 
 
 class Command(BaseCommand):

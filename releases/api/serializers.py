@@ -1,0 +1,147 @@
+"""API serializers of the releases app: input and output are separate classes.
+
+The snapshot is served byte for byte from the release's stored rendering; its
+serializers here describe that shape for the OpenAPI schema.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from briefings.models import Briefing
+from briefings.selectors.content import SnapshotClaim, SnapshotSection
+from core.api import InputSerializer
+from releases.models import Release
+
+
+class ReleaseSummarySerializer(serializers.ModelSerializer[Release]):
+    digest = serializers.CharField(source="artefact.digest", help_text="sha256:<hex> of the release's artefact")
+
+    class Meta:
+        model = Release
+        fields = ("number", "kind", "published_at", "information_as_of", "summary", "digest")
+
+
+class BriefingOutputSerializer(serializers.ModelSerializer[Briefing]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Briefing
+        fields = ("slug", "title", "publication", "author", "description", "url")
+
+    def get_url(self, obj: Briefing) -> str:
+        return f"/briefings/{obj.slug}/"
+
+
+class BriefingDetailSerializer(BriefingOutputSerializer):
+    releases = serializers.SerializerMethodField()
+
+    class Meta(BriefingOutputSerializer.Meta):
+        fields = (*BriefingOutputSerializer.Meta.fields, "releases")
+
+    @extend_schema_field(ReleaseSummarySerializer(many=True))
+    def get_releases(self, obj: Briefing) -> list[dict[str, Any]]:
+        return ReleaseSummarySerializer(self.context["releases"], many=True).data  # type: ignore[return-value]
+
+
+class SnapshotInputSerializer(InputSerializer):
+    as_of = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"],
+        help_text="the release in force at the end of this day, YYYY-MM-DD (Asia/Tokyo)",
+    )
+    release = serializers.IntegerField(
+        required=False, min_value=1, help_text="a release number; with as_of, it must have been public on that day"
+    )
+
+
+
+class FootnoteRefSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    offset = serializers.IntegerField(help_text="index in text at which the reference mark stands")
+
+
+class ClaimOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    footnote_refs = FootnoteRefSerializer(many=True, source="refs")
+
+
+class SectionOutputSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    number = serializers.CharField()
+    heading = serializers.CharField(source="heading_text")
+    heading_footnote_refs = serializers.SerializerMethodField()
+    level = serializers.IntegerField()
+    parent = serializers.CharField(allow_null=True)
+    revision = serializers.IntegerField()
+    information_as_of = serializers.DateField()
+    paragraphs = serializers.SerializerMethodField()
+
+    @extend_schema_field(FootnoteRefSerializer(many=True))
+    def get_heading_footnote_refs(self, obj: SnapshotSection) -> list[dict[str, int]]:
+        return [{"number": r.number, "offset": r.offset} for r in (obj.heading.refs if obj.heading else ())]
+
+    @extend_schema_field(serializers.ListField(child=ClaimOutputSerializer(many=True)))
+    def get_paragraphs(self, obj: SnapshotSection) -> list[list[dict[str, Any]]]:
+        return [[_claim(claim) for claim in paragraph] for paragraph in obj.paragraphs]
+
+
+def _claim(claim: SnapshotClaim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "footnote_refs": [{"number": r.number, "offset": r.offset} for r in claim.refs],
+    }
+
+
+class CitedSourceSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="source.id")
+    kind = serializers.CharField(source="source.kind")
+    citation = serializers.CharField(source="source.citation")
+    url = serializers.CharField(source="source.url", allow_null=True)
+    accessed_on = serializers.DateField(source="source.accessed_on", allow_null=True)
+    locator = serializers.CharField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["url"] = data["url"] or None
+        return data
+
+
+class FootnoteOutputSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    key = serializers.CharField()
+    text = serializers.CharField()
+    sources = CitedSourceSerializer(many=True, source="citations")
+
+
+class SnapshotOutputSerializer(serializers.Serializer[Any]):
+    briefing = serializers.CharField(source="briefing.slug")
+    release = serializers.IntegerField(source="release.number")
+    kind = serializers.CharField(source="release.kind")
+    published_at = serializers.DateTimeField(source="release.published_at")
+    information_as_of = serializers.DateField(source="release.information_as_of")
+    sections = SectionOutputSerializer(many=True)
+    footnotes = FootnoteOutputSerializer(many=True)
+    digest = serializers.CharField(help_text="sha256:<hex> of the release's artefact (GET /api/releases/<id>/artefact/)")
+
+
+class ReleaseSerializer(serializers.ModelSerializer[Release]):
+    briefing = serializers.CharField(source="briefing.slug")
+    sections = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    digest = serializers.CharField(source="artefact.digest", help_text="sha256:<hex> of the release's artefact")
+
+    class Meta:
+        model = Release
+        fields = ("id", "briefing", "number", "kind", "published_at", "information_as_of", "summary", "sections",
+                  "url", "digest")
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_sections(self, release: Release) -> list[dict[str, Any]]:
+        return [{"key": e.section.key, "revision": e.revision_id} for e in release.entries.all()]
+
+    def get_url(self, release: Release) -> str:
+        return f"/briefings/{release.briefing.slug}/releases/{release.number}/"

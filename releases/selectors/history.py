@@ -1,0 +1,142 @@
+"""The as-of query and the frozen release: the only code that knows how history is stored.
+
+* ``release_as_of`` is one index seek on ``release_as_of`` (briefing,
+  -published_at, -number) for the newest release published at or before a
+  moment, never a scan of revisions; releases dated in the future are never
+  returned (``Release.objects.published``).
+* ``artefact_of`` reads a release's frozen artefact; ``content_of`` turns its
+  document back into the reader structures the templates render. Nothing here
+  reads live revision, claim, footnote, citation or source rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from briefings.models import Briefing
+from briefings.selectors.content import (
+    CitedSource,
+    Content,
+    SnapshotCitation,
+    SnapshotClaim,
+    SnapshotFootnote,
+    SnapshotRef,
+    SnapshotSection,
+)
+from core.errors import NotFound
+from releases.models import Release, ReleaseArtefact
+
+
+def release_as_of(*, briefing: Briefing, at: dt.datetime) -> Release | None:
+    """Return the release in force at ``at`` (the newest published at or before it)."""
+    return Release.objects.of(briefing).in_force_at(at).select_related("briefing").first()
+
+
+def release_as_of_date(*, briefing: Briefing, day: dt.date) -> Release | None:
+    """Return the release in force at the end of ``day`` in Asia/Tokyo."""
+    return Release.objects.of(briefing).as_of(day).select_related("briefing").first()
+
+
+def release_latest(*, briefing: Briefing) -> Release | None:
+    return Release.objects.of(briefing).published().newest_first().select_related("briefing").first()
+
+
+def release_by_number(*, briefing: Briefing, number: int) -> Release | None:
+    return Release.objects.of(briefing).published().filter(number=number).select_related("briefing").first()
+
+
+def release_first(*, briefing: Briefing) -> Release | None:
+    return Release.objects.of(briefing).published().order_by("published_at", "number").select_related("briefing").first()
+
+
+def release_next(*, release: Release) -> Release | None:
+    """Return the release published after ``release``, if one is already public."""
+    return (
+        Release.objects.of(release.briefing_id).published()
+        .filter(number__gt=release.number)
+        .order_by("number")
+        .first()
+    )
+
+
+def release_previous(*, release: Release) -> Release | None:
+    return Release.objects.of(release.briefing_id).published().filter(number__lt=release.number).order_by("-number").first()
+
+
+def release_list(*, briefing: Briefing) -> list[Release]:
+    return list(Release.objects.of(briefing).published().order_by("-number").select_related("briefing"))
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A release with its artefact: the document (parsed on demand) and its digest."""
+
+    release: Release
+    document_text: str
+    digest: str
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return json.loads(self.document_text)  # type: ignore[no-any-return]
+
+    @cached_property
+    def content(self) -> Content:
+        return content_of(self.document)
+
+
+def artefact_of(*, release: Release) -> Frozen:
+    """The frozen artefact of ``release`` (one query)."""
+    row = ReleaseArtefact.objects.filter(release=release).values_list("document", "digest").first()
+    if row is None:
+        raise NotFound(f"第{release.number}版の保存物がありません（verify_releases で確認してください）。")
+    return Frozen(release, row[0], row[1])
+
+
+def content_of(document: dict[str, Any]) -> Content:
+    """Rebuild the reader structures of a release from its document alone."""
+    snapshot = document["snapshot"]
+    numbers = {note["key"]: note["number"] for note in snapshot["footnotes"]}
+    keys = {number: key for key, number in numbers.items()}
+    notes = {note["key"]: note for note in document["notes"]}
+
+    def refs(items: list[dict[str, int]]) -> tuple[SnapshotRef, ...]:
+        return tuple(SnapshotRef(keys[ref["number"]], ref["number"], ref["offset"]) for ref in items)
+
+    sections = []
+    for item in snapshot["sections"]:
+        heading_refs = refs(item["heading_footnote_refs"])
+        sections.append(SnapshotSection(
+            key=item["key"],
+            number=item["number"],
+            heading=SnapshotClaim(0, item["heading"], heading_refs) if item["heading"] or heading_refs else None,
+            level=item["level"],
+            parent=item["parent"],
+            revision=item["revision"],
+            information_as_of=dt.date.fromisoformat(item["information_as_of"]),
+            paragraphs=[
+                [SnapshotClaim(claim["id"], claim["text"], refs(claim["footnote_refs"])) for claim in paragraph]
+                for paragraph in item["paragraphs"]
+            ],
+        ))
+    footnotes = [
+        SnapshotFootnote(
+            number=note["number"],
+            key=note["key"],
+            source_text=notes[note["key"]]["source_text"],
+            text=note["text"],
+            citations=[_citation(source) for source in note["sources"]],
+            section_key=notes[note["key"]]["section"],
+        )
+        for note in snapshot["footnotes"]
+    ]
+    return Content(sections, footnotes, numbers)
+
+
+def _citation(item: dict[str, Any]) -> SnapshotCitation:
+    accessed = dt.date.fromisoformat(item["accessed_on"]) if item["accessed_on"] else None
+    return SnapshotCitation(
+        CitedSource(item["id"], item["kind"], item["citation"], item["url"] or "", accessed), item["locator"]
+    )

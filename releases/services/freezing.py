@@ -1,0 +1,165 @@
+"""Freeze a release: everything readers and clients get of it, as one canonical JSON document.
+
+The document is built once, inside the publishing transaction, from the live
+rows of the revisions the release shows (``briefings.selectors.content``) and
+the sources they cite as they stand at that moment. It is serialised
+canonically (UTF-8, keys sorted, no insignificant whitespace) and its SHA-256
+is the release's public digest. Every reader surface of the release derives
+from the document alone (``releases.services.rendering``).
+
+Document (``format`` 1)::
+
+    {"format": 1,
+     "briefing": {"slug", "title", "publication", "author", "description"},
+     "release": {"number", "kind", "published_at", "information_as_of", "summary", "url"},
+     "snapshot": <the API snapshot, without its digest>,
+     "notes": [{"number", "key", "section", "source_text"}],     # notes in the editing format
+     "sections": [{"key", "label", "changed", "change_summary"}],
+     "sources": [{"id", "kind", "citation", "url", "accessed_on", "csl"}],
+     "access_date": "YYYY-MM-DD" | null}
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from typing import Any
+
+from briefings.selectors.content import Content, SnapshotClaim, SnapshotSection
+from core.dates import to_tokyo
+from core.site import absolute_url
+from sources.citations import to_csl
+
+FORMAT = 1
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical serialisation the digest is computed over."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def digest_of(document_text: str) -> str:
+    return "sha256:" + hashlib.sha256(document_text.encode("utf-8")).hexdigest()
+
+
+def datetime_text(value: dt.datetime) -> str:
+    """A publication time as the API writes it: ISO 8601 in Asia/Tokyo."""
+    return to_tokyo(value).isoformat()
+
+
+def build_document(
+    *,
+    briefing: Any,
+    release: Any,
+    content: Content,
+    sections: list[dict[str, Any]],
+    sources: dict[int, Any],
+    path: str,
+) -> dict[str, Any]:
+    """Return the artefact document of ``release`` (a pure function of its arguments).
+
+    ``briefing``, ``release`` and ``sources`` are model instances (current or
+    historical: a data migration freezes old releases with the same code);
+    ``sections`` the per-section history metadata; ``path`` the release URL.
+    """
+    snapshot = _snapshot(briefing=briefing, release=release, content=content)
+    return {
+        "format": FORMAT,
+        "briefing": {name: getattr(briefing, name) for name in ("slug", "title", "publication", "author", "description")},
+        "release": {
+            "number": release.number,
+            "kind": release.kind,
+            "published_at": datetime_text(release.published_at),
+            "information_as_of": release.information_as_of.isoformat(),
+            "summary": release.summary,
+            "url": absolute_url(path),
+        },
+        "snapshot": snapshot,
+        "notes": [
+            {"number": note.number, "key": note.key, "section": note.section_key, "source_text": note.source_text}
+            for note in content.footnotes
+        ],
+        "sections": sections,
+        "sources": [_source(sources[source_id]) for source_id in sorted(sources)],
+        "access_date": _common_access_date(content),
+    }
+
+
+def _snapshot(*, briefing: Any, release: Any, content: Content) -> dict[str, Any]:
+    """The snapshot as the API returns it (CONTRACT.md), without its digest."""
+    return {
+        "briefing": briefing.slug,
+        "release": release.number,
+        "kind": release.kind,
+        "published_at": datetime_text(release.published_at),
+        "information_as_of": release.information_as_of.isoformat(),
+        "sections": [_section(section) for section in content.sections],
+        "footnotes": [
+            {
+                "number": note.number,
+                "key": note.key,
+                "text": note.text,
+                "sources": [
+                    {
+                        "id": c.source.id,
+                        "kind": c.source.kind,
+                        "citation": c.source.citation,
+                        "url": c.source.url or None,
+                        "accessed_on": c.source.accessed_on.isoformat() if c.source.accessed_on else None,
+                        "locator": c.locator,
+                    }
+                    for c in note.citations
+                ],
+            }
+            for note in content.footnotes
+        ],
+    }
+
+
+def _claim(claim: SnapshotClaim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "footnote_refs": [{"number": ref.number, "offset": ref.offset} for ref in claim.refs],
+    }
+
+
+def _section(section: SnapshotSection) -> dict[str, Any]:
+    return {
+        "key": section.key,
+        "number": section.number,
+        "heading": section.heading_text,
+        "heading_footnote_refs": [
+            {"number": ref.number, "offset": ref.offset} for ref in (section.heading.refs if section.heading else ())
+        ],
+        "level": section.level,
+        "parent": section.parent,
+        "revision": section.revision,
+        "information_as_of": section.information_as_of.isoformat(),
+        "paragraphs": [[_claim(claim) for claim in paragraph] for paragraph in section.paragraphs],
+    }
+
+
+def _source(source: Any) -> dict[str, Any]:
+    csl = to_csl(source)
+    csl.pop("archive_location", None)  # link health and archives are live information, never frozen
+    return {
+        "id": source.pk,
+        "kind": source.kind,
+        "citation": source.citation,
+        "url": source.url or None,
+        "accessed_on": source.accessed_on.isoformat() if source.accessed_on else None,
+        "csl": csl,
+    }
+
+
+def _common_access_date(content: Content) -> str | None:
+    """The access date most of the release's cited URLs share (stated once, as the paper does)."""
+    dates = Counter(
+        citation.source.accessed_on
+        for note in content.footnotes
+        for citation in note.citations
+        if citation.source.url and citation.source.accessed_on
+    )
+    return dates.most_common(1)[0][0].isoformat() if dates else None

@@ -1,0 +1,145 @@
+"""Create a release and freeze it: the publisher the editorial workflow calls (``briefings.publication``).
+
+Inside the workflow's transaction (the briefing row is already locked), in one go:
+the release row, its manifest, its footnote numbering, the artefact document and
+its digest, the current rendering, and the publication of the sources it cites.
+Either all of it exists or none of it does. After commit, ``release_published``
+is sent (cache purge, the PDF, notifications of readers).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from briefings.markup import cross_references, without_marks
+from briefings.models import Briefing, Footnote, ReleaseKind, Section, SectionRevision
+from briefings.publication import PublishConflict, PublishedRelease, PublishRequest
+from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates
+from releases.models import Release, ReleaseArtefact, ReleaseSection
+from releases.selectors.history import Frozen
+from releases.services.freezing import build_document, canonical_json, digest_of
+from releases.services.rendering import rendering_create
+from releases.signals import release_published
+from sources.models import Source
+from sources.services import sources_publish
+
+
+def release_publish(request: PublishRequest) -> PublishedRelease:
+    """Publish the briefing's current published revisions as its next release, frozen.
+
+    Raises ``PublishConflict`` when the release would be dated before the
+    previous one, when a cross-reference (``[[fn:key]]``) would point at a
+    footnote missing from the release, or when two sections define one key.
+    """
+    briefing = Briefing.objects.get(pk=request.briefing_id)
+    previous = Release.objects.of(briefing).order_by("-number").first()
+    if previous is not None and previous.published_at > request.published_at:
+        raise PublishConflict("前の版より前の日時で公開することはできません。")
+    manifest = published_manifest(briefing_id=briefing.pk)
+    numbers = _numbering([revision.pk for _section, revision in manifest])
+    release = Release.objects.create(
+        briefing=briefing,
+        number=(previous.number + 1) if previous else 1,
+        kind=request.kind,
+        published_at=request.published_at,
+        information_as_of=_cutoff(request, previous, [revision for _s, revision in manifest]),
+        summary=_summary(request, [revision for _s, revision in manifest]),
+        published_by_id=request.actor_id,
+        footnote_numbers=numbers,
+    )
+    content = assemble(manifest, numbers)
+    sections = _manifest_create(release, manifest, content, previous)
+    frozen = release_freeze(release=release, briefing=briefing, content=content, sections=sections)
+    rendering_create(frozen=frozen)
+    sources_publish(source_ids=_cited_source_ids(content), at=release.published_at)
+    backdated = request.published_at < timezone.now() - dt.timedelta(minutes=1)
+    transaction.on_commit(
+        lambda: release_published.send(sender=Release, release_id=release.pk, backdated=backdated)
+    )
+    return PublishedRelease(release.pk, release.number)
+
+
+def release_freeze(
+    *, release: Release, briefing: Briefing, content: Content, sections: list[dict[str, object]]
+) -> Frozen:
+    """Store the artefact of ``release``: its canonical document and digest."""
+    source_ids = _cited_source_ids(content)
+    document = build_document(
+        briefing=briefing,
+        release=release,
+        content=content,
+        sections=sections,
+        sources=Source.objects.in_bulk(source_ids),
+        path=f"/briefings/{briefing.slug}/releases/{release.number}/",
+    )
+    text = canonical_json(document)
+    digest = digest_of(text)
+    ReleaseArtefact.objects.create(release=release, format=document["format"], document=text, digest=digest)
+    return Frozen(release, text, digest)
+
+
+def _summary(request: PublishRequest, revisions: list[SectionRevision]) -> str:
+    """The release note, naming every corrected source the release brings (reviewed with its revision)."""
+    lines = [request.summary] if request.summary else []
+    for revision in revisions:
+        if revision.pk in request.revision_ids:
+            lines.extend(
+                f"出典の修正（注[^{update.footnote_key}]）：{update.old.citation} → {update.new.citation}"
+                for update in source_updates(revision=revision)
+            )
+    return "\n".join(lines)
+
+
+def _numbering(revision_ids: list[int]) -> dict[str, int]:
+    numbering, duplicates = footnote_numbering(revision_ids)
+    if duplicates:
+        keys = "」「".join(duplicates)
+        raise PublishConflict(f"脚注キー「{keys}」が複数の節で使われています。キーは一意にしてください。")
+    missing: list[str] = []
+    for key, text in Footnote.objects.filter(revision_id__in=revision_ids).values_list("key", "text"):
+        missing.extend(f"脚注[^{key}]が参照する[[fn:{t}]]" for t in cross_references(text) if t not in numbering)
+    if missing:
+        raise PublishConflict(
+            "参照先の脚注が公開版に存在しません: " + "、".join(missing) + "。参照を直してから承認してください。",
+            extra={"missing": missing},
+        )
+    return numbering
+
+
+def _cutoff(request: PublishRequest, previous: Release | None, revisions: list[SectionRevision]) -> dt.date:
+    """An update moves the information cutoff to its newest revision; a correction keeps it."""
+    if request.information_as_of is not None:
+        return request.information_as_of
+    if request.kind == ReleaseKind.CORRECTION and previous is not None:
+        return previous.information_as_of
+    brought = [revision.information_as_of for revision in revisions if revision.pk in request.revision_ids]
+    return max([*brought, *([previous.information_as_of] if previous else [])])
+
+
+def _manifest_create(
+    release: Release, manifest: list[tuple[Section, SectionRevision]], content: Content, previous: Release | None
+) -> list[dict[str, object]]:
+    """Write the manifest rows (with what history pages need) and return the same as document data."""
+    before = dict(previous.entries.values_list("section_id", "revision_id")) if previous else {}
+    labels = {section.key: section.label for section in content.sections}
+    rows = []
+    for position, (section, revision) in enumerate(manifest):
+        changed = before.get(section.pk) != revision.pk
+        rows.append(ReleaseSection(
+            release=release, section=section, revision=revision, position=position,
+            label=labels.get(section.key) or f"{revision.number}{without_marks(revision.heading)}",
+            information_as_of=revision.information_as_of,
+            change_summary=revision.change_summary if changed else "",
+            changed=changed,
+        ))
+    ReleaseSection.objects.bulk_create(rows)
+    return [
+        {"key": row.section.key, "label": row.label, "changed": row.changed, "change_summary": row.change_summary}
+        for row in rows
+    ]
+
+
+def _cited_source_ids(content: Content) -> list[int]:
+    return sorted({citation.source.id for note in content.footnotes for citation in note.citations})

@@ -1,0 +1,93 @@
+"""Check that every release still is what was published: its artefact, digest, manifest and renderings.
+
+Used by ``manage.py verify_releases`` (after a restore, in a cron job, in CI on
+the demo). Reads only; reports every problem it finds, naming the release.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from releases.models import Release, ReleaseArtefact, ReleaseRendering, ReleaseSection
+from releases.services.freezing import canonical_json, datetime_text, digest_of
+from releases.services.rendering import (
+    RENDER_VERSION,
+    render_content_html,
+    render_page_meta,
+    render_snapshot_json,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    release: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.release}: {self.message}"
+
+
+def releases_verify() -> tuple[int, list[Problem]]:
+    """Return how many releases were checked and every problem found."""
+    artefacts = {a.release_id: a for a in ReleaseArtefact.objects.all()}
+    problems: list[Problem] = []
+    releases = list(Release.objects.select_related("briefing").order_by("briefing__slug", "number"))
+    for release in releases:
+        name = f"{release.briefing.slug} 第{release.number}版"
+        artefact = artefacts.get(release.pk)
+        if artefact is None:
+            problems.append(Problem(name, "保存物（artefact）がありません"))
+            continue
+        problems.extend(Problem(name, message) for message in _check(release, artefact))
+    return len(releases), problems
+
+
+def _check(release: Release, artefact: ReleaseArtefact) -> list[str]:
+    if digest_of(artefact.document) != artefact.digest:
+        return [f"ダイジェストが一致しません（記録 {artefact.digest}、再計算 {digest_of(artefact.document)}）"]
+    try:
+        document = json.loads(artefact.document)
+    except ValueError as exc:
+        return [f"保存物が JSON として読めません: {exc}"]
+    problems = []
+    if canonical_json(document) != artefact.document:
+        problems.append("保存物が正規化された JSON ではありません")
+    problems.extend(_release_row(release, document["release"]))
+    problems.extend(_manifest(release, document["sections"]))
+    problems.extend(_renderings(release, artefact, document))
+    return problems
+
+
+def _release_row(release: Release, frozen: dict[str, Any]) -> list[str]:
+    row = {
+        "number": release.number, "kind": release.kind, "published_at": datetime_text(release.published_at),
+        "information_as_of": release.information_as_of.isoformat(), "summary": release.summary,
+    }
+    return [f"公開版の行の{name}が保存物と異なります" for name, value in row.items() if frozen.get(name) != value]
+
+
+def _manifest(release: Release, sections: list[dict[str, Any]]) -> list[str]:
+    rows = [
+        {"key": key, "label": label, "changed": changed, "change_summary": summary}
+        for key, label, changed, summary in ReleaseSection.objects.filter(release=release)
+        .order_by("position")
+        .values_list("section__key", "label", "changed", "change_summary")
+    ]
+    return [] if rows == sections else ["公開版の節（マニフェスト）が保存物と異なります"]
+
+
+def _renderings(release: Release, artefact: ReleaseArtefact, document: dict[str, Any]) -> list[str]:
+    problems = []
+    for rendering in ReleaseRendering.objects.filter(release=release):
+        label = f"描画 v{rendering.version}"
+        if rendering.digest != artefact.digest:
+            problems.append(f"{label} は別の保存物から作られています")
+        elif rendering.snapshot_json != render_snapshot_json(document, artefact.digest):
+            problems.append(f"{label} のスナップショット JSON が保存物と一致しません")
+        elif rendering.version == RENDER_VERSION and (
+            rendering.content_html != render_content_html(document)
+            or rendering.page_meta != render_page_meta(document, artefact.digest)
+        ):
+            problems.append(f"{label} の本文 HTML が保存物と一致しません")
+    return problems

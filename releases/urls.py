@@ -1,0 +1,21 @@
+"""Reader URLs (see CONTRACT.md)."""
+from django.urls import path
+
+from releases import views
+from releases.feeds import ReleaseFeed
+
+app_name = "releases"
+
+urlpatterns = [
+    path("", views.briefing_list, name="list"),
+    path("sources/", views.source_list_page, name="sources"),
+    path("sources/csl.json", views.source_csl_export, name="sources_csl"),
+    path("briefings/<slug:slug>/", views.briefing_latest, name="latest"),
+    path("briefings/<slug:slug>/as-of/<str:day>/", views.briefing_as_of, name="as_of"),
+    path("briefings/<slug:slug>/releases/<int:number>/", views.release_detail, name="release"),
+    path("briefings/<slug:slug>/releases/<int:number>/pdf", views.release_pdf_view, name="release_pdf"),
+    path("briefings/<slug:slug>/changes/", views.briefing_changes, name="changes"),
+    path("briefings/<slug:slug>/search/", views.briefing_search, name="search"),
+    path("briefings/<slug:slug>/feed/", ReleaseFeed(), name="feed"),
+    path("briefings/<slug:slug>/sections/<str:key>/history/", views.section_history_page, name="section_history"),
+]
