@@ -1,6 +1,6 @@
 """Outgoing email: one queued task per recipient, retried with backoff, each failure logged by recipient.
 
-``mail_queue`` is what notification services call instead of ``send_mail``.
+``core.tasks.mail_queue`` is what notification services call instead of ``send_mail``.
 Each recipient gets their own ``core.mail_send_task``, so a refused address
 or a flaky server never re-sends to the others, and the log says who got what:
 
@@ -27,30 +27,16 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import uuid
 
-from celery import current_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-
-from core.tasks import enqueue, mail_send_task
 
 logger = logging.getLogger(__name__)
 
 # What a failing or unreachable mail server looks like (refused, timed out, DNS, TLS).
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
-_IDS = uuid.UUID("6f2d8f4e-3c1a-4f0b-9a57-2f8d1c0b7e11")
 SENT_MARKER_SECONDS = 7 * 24 * 3600
-
-
-def mail_queue(*, subject: str, body: str, recipients: list[str]) -> int:
-    """Queue ``subject``/``body`` to each recipient separately; return how many were queued."""
-    parent = current_task.request.id if current_task and not current_task.request.is_eager else None
-    for recipient in recipients:
-        task_id = str(uuid.uuid5(_IDS, f"{parent}:{recipient}:{subject}")) if parent else None
-        enqueue(mail_send_task, subject, body, recipient, task_id=task_id)
-    return len(recipients)
 
 
 def mail_already_sent(key: str) -> bool:

@@ -13,9 +13,10 @@ server is not a broker outage (``core.mail`` handles it).
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
-from celery import shared_task
+from celery import current_task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -44,6 +45,23 @@ def enqueue(task: Any, *args: Any, task_id: str | None = None) -> None:
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     transaction.on_commit(lambda: enqueue(task, *args))
+
+
+_MAIL_IDS = uuid.UUID("6f2d8f4e-3c1a-4f0b-9a57-2f8d1c0b7e11")
+
+
+def mail_queue(*, subject: str, body: str, recipients: list[str]) -> int:
+    """Queue ``subject``/``body`` to each recipient separately (``mail_send_task``); return how many.
+
+    Queued from inside a task, each mail's task id derives from that task's id, the
+    recipient and the subject, so a redelivered notification task sends nothing twice
+    (``core.mail``).
+    """
+    parent = current_task.request.id if current_task and not current_task.request.is_eager else None
+    for recipient in recipients:
+        task_id = str(uuid.uuid5(_MAIL_IDS, f"{parent}:{recipient}:{subject}")) if parent else None
+        enqueue(mail_send_task, subject, body, recipient, task_id=task_id)
+    return len(recipients)
 
 
 @shared_task(name="core.mail_send_task", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)

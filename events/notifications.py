@@ -4,8 +4,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from core.dates import format_date_ja
-from core.mail import mail_queue
 from core.roles import EDITORS_GROUP
+from core.tasks import mail_queue
 from events.selectors import stale_sections
 
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 
 from briefings.models import SectionRevision
 from briefings.workflow import Action
-from core.mail import mail_queue
 from core.roles import REVIEWERS_GROUP
+from core.tasks import mail_queue
 
 
 def notify_reviewers_of_submission(*, revision_id: int) -> int:

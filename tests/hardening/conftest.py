@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,14 +35,17 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        log = Path(tempfile.gettempdir()) / f"briefings-test-redis-{self.port}.log"
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", tempfile.gettempdir(), "--logfile", str(log)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while _free(self.port):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start on {self.port}")
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                text = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                raise RuntimeError(f"redis-server did not start on {self.port}: {text}")
             time.sleep(0.05)
 
     def stop(self) -> None:
@@ -82,6 +86,7 @@ def database_down(monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
+WORKER_APP_NAME = "briefings-test-worker"
 _WORKER_MARKS = (
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not BROKER.startswith("redis://"), reason="needs the Redis broker started by scripts/test"),
@@ -144,6 +149,7 @@ def workers(tmp_path) -> Iterator[Workers]:  # type: ignore[no-untyped-def]
         "PGDATABASE": settings["NAME"], "PGHOST": settings["HOST"] or "127.0.0.1", "PGPORT": str(settings["PORT"]),
         "PGUSER": settings["USER"] or "postgres", "DATABASE_URL": "", "CELERY_BROKER_URL": BROKER,
         "SITE_URL": "https://briefings.example.org", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PGAPPNAME": WORKER_APP_NAME,  # names their PostgreSQL sessions, to end what a killed one leaves
     }
     redis_url = BROKER.rsplit("/", 1)[0]
     import redis
@@ -157,8 +163,8 @@ def workers(tmp_path) -> Iterator[Workers]:  # type: ignore[no-untyped-def]
     yield running
     running.stop_all()
     with connection.cursor() as cursor:  # what a SIGKILLed worker left behind (a backend still waiting on a lock)
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                       [WORKER_APP_NAME])
     app.conf.update(saved)
     app._pool = None
     app.amqp._producer_pool = None

@@ -48,6 +48,19 @@ def test_cached_release_pages_survive_and_the_rest_is_a_japanese_503(client, imp
         assert 'lang="ja"' in body and "データベースに接続できない" in body, url
 
 
+def test_a_stored_release_pdf_is_served_without_the_database(client, imported, database_down_after, settings, tmp_path):
+    # given: the PDF of release 1 stored (at publish time in production; here by its first reader)
+    settings.MEDIA_ROOT = str(tmp_path)
+    first = client.get("/briefings/world-2025/releases/1/pdf")
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    # when
+    database_down_after()
+    again = client.get("/briefings/world-2025/releases/1/pdf")
+    # then
+    assert again.status_code == 200 and again.content == first.content
+    assert client.get("/briefings/world-2025/releases/9/pdf").status_code == 503  # not stored: needs the database
+
+
 def test_the_api_answers_503_json_with_retry_after(client, imported, database_down_after):
     database_down_after()
     for url in API:

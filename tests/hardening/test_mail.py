@@ -17,7 +17,8 @@ from django.core.management import call_command
 
 from briefings.models import RevisionStatus, Section, SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
-from core.mail import mail_queue, mail_retry_delay
+from core.mail import mail_retry_delay
+from core.tasks import mail_queue
 from releases.models import Release
 from tests.briefings.test_faults import broker_down  # noqa: F401  (the unreachable-broker fixture)
 from tests.hardening.conftest import needs_worker, wait_for

@@ -145,7 +145,7 @@ def test_a_whole_worker_killed_mid_publish_leaves_the_task_for_the_next_worker(w
 
 MUST_HAPPEN = ["briefings.revision_publish_due_task", "briefings.revision_notify_reviewers_task",
                "briefings.revision_notify_author_task", "events.notify_stale_sections_task", "core.mail_send_task",
-               "sources.link_check_task", "sources.link_check_all_task"]
+               "sources.link_check_task", "sources.link_check_all_task", "releases.release_render_pdf_task"]
 
 
 @pytest.mark.parametrize("name", MUST_HAPPEN)
