@@ -6,9 +6,11 @@ tasks executed eagerly; ``DATABASE_URL`` or ``PG*`` switch to PostgreSQL and
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,7 +44,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files (/api/docs/ loads nothing from elsewhere)
+    "csp",
     "django_celery_beat",
+    "axes",
     "core",
     "sources",
     "briefings",
@@ -56,15 +61,25 @@ MIDDLEWARE = [
     "core.proxy.ForwardedForMiddleware",  # the client's address behind TRUSTED_PROXIES
     "core.logging.RequestLogMiddleware",  # request id + one log line per request
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # outermost with the two around it: every response gets the headers
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.request_guard.RequestGuardMiddleware",
+    "core.throttling.LoginAttemptLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.throttling.LoginThrottleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+
+# django-axes checks a login's lockout before the password (core/throttling.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # With DEBUG on (the demo), still serve the product's 404/500 pages and log the detail;
 # DEBUG_TECHNICAL_PAGES=1 brings back Django's technical pages for development.
@@ -177,31 +192,91 @@ STORAGES = {
     },
 }
 
+# Hostile input (core/request_guard.py, core/api.py): bodies over this many bytes are
+# refused with 413 before they are read (Django's own form limit agrees); JSON deeper
+# than API_JSON_MAX_DEPTH levels is a 400.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+# Seconds a 503 (database unreachable, core/errorpages.py) asks clients to wait.
+SERVICE_UNAVAILABLE_RETRY_AFTER = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER", 30)
+
 # Link checking of sources (sources/services.py, sources/tasks.py).
 LINK_CHECK_TIMEOUT = float(env_int("LINK_CHECK_TIMEOUT", 10))
 LINK_CHECK_HOST_CONCURRENCY = env_int("LINK_CHECK_HOST_CONCURRENCY", 1)
 LINK_CHECK_MIN_INTERVAL = env_int("LINK_CHECK_MIN_INTERVAL", 6 * 3600)
 LINK_CHECK_SPACING = env_int("LINK_CHECK_SPACING", 2)  # seconds between queued checks of one sweep
 LINK_DEAD_AFTER_FAILURES = env_int("LINK_DEAD_AFTER_FAILURES", 3)
+# The link checker never connects to non-public addresses (sources/linkcheck.py). This admits
+# loopback (127.0.0.0/8, ::1) only, for tests against local servers; never set it in production
+# (system check core.W001).
+LINK_CHECK_ALLOW_LOOPBACK = env_bool("LINK_CHECK_ALLOW_LOOPBACK", default=False)
 LINK_DEAD_AFTER_DAYS = env_int("LINK_DEAD_AFTER_DAYS", 3)
 LINK_CHECK_USER_AGENT = env_str("LINK_CHECK_USER_AGENT") or (
     "BriefingsLinkChecker/1.0 (dated policy briefings; checks cited sources once a day)"
 )
 
-# Admin login throttling (core/throttling.py): failures per address or user name per window.
+# Login lockout (django-axes, core/throttling.py): after LOGIN_THROTTLE_ATTEMPTS failures
+# of one user name from one address, that combination is refused (429) for
+# LOGIN_THROTTLE_WINDOW seconds; a success clears the count. Other addresses are never
+# locked out by it. The client's address comes from core.proxy (TRUSTED_PROXIES).
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_THROTTLE_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the count is of passwords tried
+AXES_LOCKOUT_CALLABLE = "core.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_VERBOSE = False
 
 # One cache for rendered release pages, PDFs and login throttling. Set CACHE_URL
 # (redis://…) in production so every process shares it; else per-process memory.
+# The Redis backend degrades to "no cache" while Redis is down (core/cache.py); the
+# socket timeouts bound what a silently dropped connection can cost one request.
 CACHE_URL = env_str("CACHE_URL")
+CACHE_SOCKET_TIMEOUT = float(env_str("CACHE_SOCKET_TIMEOUT", "1"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "core.cache.DegradingRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_SOCKET_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "briefings-default"}
     )
 }
+
+# --- Browser security headers (every response: pages, admin, API, docs, errors, static) ---
+# No inline script anywhere and no script from another origin. Inline <style> blocks carry the
+# request's nonce ({{ request.csp_nonce }}); the one in Django's own admin change list is allowed
+# by its hash (ADMIN_CHANGELIST_STYLE_HASH, checked against the installed Django by a test). The API
+# docs view alone widens style-src for Swagger UI's inline styles (config/urls.py).
+ADMIN_CHANGELIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE, ADMIN_CHANGELIST_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"  # no Referer to the cited sites readers follow
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
@@ -211,17 +286,33 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # the API speaks JSON (CONTRACT.md)
+    "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],  # the API speaks JSON (CONTRACT.md)
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Rate limits (core/throttling.py): 429 with Retry-After beyond them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonReadThrottle",
+        "core.throttling.UserWriteThrottle",
+        "core.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_read": env_str("API_RATE_ANON_READ", "300/min"),
+        "user_write": env_str("API_RATE_USER_WRITE", "60/min"),
+        "auth_token": env_str("API_RATE_AUTH_TOKEN", "10/min"),
+    },
+    "NUM_PROXIES": 0,  # REMOTE_ADDR is already the client's address (core.proxy, TRUSTED_PROXIES)
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dated policy briefings API",
     "DESCRIPTION": "Published briefings, their releases and as-of snapshots.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no call to the public validator
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
@@ -251,6 +342,11 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TIMEZONE = TIME_ZONE
 PUBLISH_DUE_INTERVAL = env_int("PUBLISH_DUE_INTERVAL", 60)  # seconds between looks for due revisions
 SCHEDULER_HEARTBEAT_INTERVAL = env_int("SCHEDULER_HEARTBEAT_INTERVAL", 30)  # core.selectors.scheduler_status
+# A task whose worker died without acknowledging it (acks_late) is handed out again once it has
+# been unacknowledged this long (seconds), by the next worker that starts or sweeps. Keep it above
+# the longest countdown/ETA in use (link checks are spread over LINK_CHECK_SPACING x sources).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late, a worker holds only what it runs
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "publish-due-revisions": {
         "task": "briefings.revision_publish_due_task",
@@ -284,6 +380,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # implicit TLS, usually port 465
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "briefings@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Retries of one recipient's mail (core/mail.py): after attempt n, wait MAIL_RETRY_BASE * 2**(n-1)
+# seconds (at most MAIL_RETRY_MAX), MAIL_MAX_ATTEMPTS attempts in all (over about 2 h with the defaults).
+MAIL_RETRY_BASE = env_int("MAIL_RETRY_BASE", 60)
+MAIL_RETRY_MAX = env_int("MAIL_RETRY_MAX", 3600)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 
 # --- Security (production) ------------------------------------------------
 # Proxies whose X-Forwarded-For is believed (core/proxy.py): the client's address

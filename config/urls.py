@@ -4,9 +4,11 @@ The project's URL layer is where apps are composed: ``/api/revisions/<id>/`` is
 served by the events app's extension of the briefings endpoint (it adds the
 events a revision covers), so ``briefings`` never imports ``events``.
 """
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import health
 from events.api.revisions import RevisionWithEventsApi
@@ -21,7 +23,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file (?script), so no inline script;
+    # Swagger UI sets inline styles, so style-src alone is widened on this page.
+    path("api/docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/revisions/<int:revision_id>/", RevisionWithEventsApi.as_view(), name="api-revision-detail"),
     path("api/", include("briefings.api.urls")),
     path("api/", include("releases.api.urls")),
@@ -31,4 +36,6 @@ urlpatterns = [
     path("", include("releases.urls")),
 ]
 
+handler400 = "core.errorpages.bad_request"
 handler404 = "releases.views.page_not_found"
+handler500 = "core.errorpages.server_error"

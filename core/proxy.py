@@ -36,13 +36,13 @@ class ForwardedForMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.trusted = frozenset(settings.TRUSTED_PROXIES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self.trusted:
+        trusted = frozenset(settings.TRUSTED_PROXIES)
+        if trusted:
             request.META["REMOTE_ADDR"] = client_address(
                 remote_addr=request.META.get("REMOTE_ADDR", ""),
                 forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""),
-                trusted=self.trusted,
+                trusted=trusted,
             )
         return self.get_response(request)

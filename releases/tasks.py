@@ -4,7 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="releases.release_render_pdf_task", acks_late=True)
+@shared_task(name="releases.release_render_pdf_task", acks_late=True, reject_on_worker_lost=True)
 def release_render_pdf_task(release_id: int) -> str:
     """Render and store the PDF of a release from its artefact (idempotent, so acks_late is safe)."""
     from releases.models import Release

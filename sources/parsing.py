@@ -24,6 +24,7 @@ to the whole text as the title: nothing is lost and nothing is guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
@@ -125,9 +126,31 @@ class NoteCitations:
 
 
 def url_domain(url: str) -> str:
+    """Return the site of ``url`` for grouping and filtering: one spelling per domain.
+
+    ``https://WWW.Mofa.go.jp./a``, ``https://mofa.go.jp/b`` and
+    ``https://ｗｗｗ．ｍｏｆａ．ｇｏ．ｊｐ/c`` all give ``mofa.go.jp``: case folded,
+    full-width characters and IDNA (``xn--``) spellings unified into the Unicode
+    form readers can read (``日本.jp``), the root's trailing dot and one leading
+    ``www.`` dropped. Ports and addresses are left as they are.
+    """
     if not url:
         return ""
-    host = (urlparse(url).hostname or "").lower()
+    try:
+        host = urlparse(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return normalise_domain(host)
+
+
+def normalise_domain(host: str) -> str:
+    """Return ``host`` in the one spelling ``url_domain`` uses (see there)."""
+    host = unicodedata.normalize("NFKC", host).strip().lower().rstrip(".")
+    if host and ":" not in host:  # not an IPv6 address
+        try:
+            host = host.encode("idna").decode("idna")
+        except UnicodeError:
+            pass  # not a valid IDNA name: grouped by its plain spelling
     return host.removeprefix("www.")
 
 

@@ -307,7 +307,8 @@ def link_check(*, source_id: int, force: bool = False, now: dt.datetime | None =
     host = url_domain(source.url)
     slot = _acquire_host_slot(host)
     try:
-        result = linkcheck.fetch(source.url, timeout=settings.LINK_CHECK_TIMEOUT, user_agent=settings.LINK_CHECK_USER_AGENT)
+        result = linkcheck.fetch(source.url, timeout=settings.LINK_CHECK_TIMEOUT, user_agent=settings.LINK_CHECK_USER_AGENT,
+                                 allow_loopback=settings.LINK_CHECK_ALLOW_LOOPBACK)
     finally:
         cache.delete(slot)
     with transaction.atomic():

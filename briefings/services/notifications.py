@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -22,6 +21,7 @@ from briefings.workflow import Action
 from core.dates import format_date_ja, format_datetime_ja
 from core.roles import REVIEWERS_GROUP
 from core.site import absolute_url
+from core.tasks import mail_queue
 
 TOKYO_SUFFIX = "（日本時間）"
 
@@ -127,8 +127,7 @@ def _review_url(revision: SectionRevision) -> str:
 
 
 def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> None:
+    """Queue one email per recipient (``core.mail``: retried with backoff, logged per recipient)."""
     text = render_to_string(f"briefings/emails/{template}.txt", context)
     html = render_to_string(f"briefings/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
-    message.attach_alternative(html, "text/html")
-    message.send()
+    mail_queue(subject=subject, body=text, html=html, recipients=recipients)
