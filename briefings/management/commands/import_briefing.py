@@ -1,7 +1,11 @@
-"""``manage.py import_briefing <paper.txt> --slug <slug>``: import a paper as release 1."""
+"""``manage.py import_briefing <paper.txt> --slug <slug>``: import a paper as release 1.
+
+``--bundle`` reads instead a release exported with ``export_release`` (JSON).
+"""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from briefings.importers.paper import decode_paper
 from briefings.services import briefing_import_paper
+from briefings.services.importing import briefing_import_bundle
 from core.dates import TOKYO, start_of_day_tokyo
 from core.errors import ApplicationError
 
@@ -22,7 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="the paper's extracted text (UTF-8, as pdftotext writes it)")
-        parser.add_argument("--slug", required=True, help="the briefing's URL slug")
+        parser.add_argument("--slug", default="", help="the briefing's URL slug (required for a paper)")
+        parser.add_argument("--bundle", action="store_true",
+                            help="the file is a release exported with export_release (JSON), not a paper")
         parser.add_argument("--title", default="", help="the briefing's title (the extracted text has none)")
         parser.add_argument(
             "--published-at",
@@ -43,22 +50,42 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        try:
-            result = briefing_import_paper(
-                text=decode_paper(data),
-                slug=options["slug"],
-                title=options["title"],
-                published_at=_published_at(options["published_at"]),
-                information_as_of=_information_as_of(options["information_as_of"]),
-            )
-        except ApplicationError as exc:
-            raise CommandError(f"{path}: {exc.message}") from exc
+        if options["bundle"]:
+            result = _import_bundle(path, data, options["slug"])
+        elif not options["slug"]:
+            raise CommandError("--slug is required to import a paper")
+        else:
+            result = _import_paper(path, data, options)
         verb = "imported" if result.created else "already imported, unchanged"
         self.stdout.write(
             f"{result.briefing.slug}: {verb}; release {result.release_number} published "
             f"{result.published_at.astimezone(TOKYO).isoformat()}, {result.sections} sections, "
             f"{result.footnotes} footnotes, {result.sources_created} new sources"
         )
+
+
+def _import_bundle(path: Path, data: bytes, slug: str) -> Any:
+    try:
+        bundle = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CommandError(f"{path}: JSON として読めません: {exc}") from exc
+    try:
+        return briefing_import_bundle(bundle=bundle, slug=slug)
+    except ApplicationError as exc:
+        raise CommandError(f"{path}: {exc.message}") from exc
+
+
+def _import_paper(path: Path, data: bytes, options: dict[str, Any]) -> Any:
+    try:
+        return briefing_import_paper(
+            text=decode_paper(data),
+            slug=options["slug"],
+            title=options["title"],
+            published_at=_published_at(options["published_at"]),
+            information_as_of=_information_as_of(options["information_as_of"]),
+        )
+    except ApplicationError as exc:
+        raise CommandError(f"{path}: {exc.message}") from exc
 
 
 def _published_at(raw: str) -> dt.datetime | None:
