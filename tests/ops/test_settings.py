@@ -146,16 +146,16 @@ def test_the_client_address_behind_trusted_proxies(remote, forwarded, client):
 
 
 @pytest.mark.django_db
-@override_settings(TRUSTED_PROXIES=["127.0.0.1"], LOGIN_THROTTLE_ATTEMPTS=2)
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], AXES_FAILURE_LIMIT=2)
 def test_behind_the_proxy_one_persons_failed_logins_do_not_lock_out_everybody():
-    # given: a stranger fails to log in twice through nginx
+    # given: a stranger guesses the editor's password twice through nginx
     stranger = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
     for _attempt in range(2):
-        stranger.post("/admin/login/", {"username": "nobody", "password": "wrong"})
-    # when: the stranger tries again, and an editor logs in from elsewhere through the same proxy
-    again = stranger.post("/admin/login/", {"username": "someone", "password": "wrong"})
+        stranger.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    # when: the stranger tries again, and the editor logs in from elsewhere through the same proxy
+    again = stranger.post("/admin/login/", {"username": "editor", "password": "wrong"})
     editor = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
     other = editor.post("/admin/login/", {"username": "editor", "password": "wrong"})
-    # then
+    # then: the stranger's address is locked out for that name, the editor's is not
     assert again.status_code == 429
     assert other.status_code == 200  # the login form again, not "too many attempts"
