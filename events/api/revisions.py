@@ -13,7 +13,12 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from briefings.api.workflow import DraftInputSerializer, RevisionDetailApi, StaffRevisionOutputSerializer
+from briefings.api.workflow import (
+    PUBLIC_REVISION_FIELDS,
+    DraftInputSerializer,
+    RevisionDetailApi,
+    StaffRevisionOutputSerializer,
+)
 from core.openapi import ERROR
 from events.models import RevisionEvent
 from events.services import revision_edit
@@ -33,10 +38,24 @@ class RevisionWithEventsOutputSerializer(StaffRevisionOutputSerializer):
         fields = (*StaffRevisionOutputSerializer.Meta.fields, "events")
 
 
+STAFF_ONLY_FIELDS = frozenset(RevisionWithEventsOutputSerializer.Meta.fields) - {*PUBLIC_REVISION_FIELDS, "events"}
+
+
+class RevisionReadOutputSerializer(RevisionWithEventsOutputSerializer):
+    """Documents ``GET``: readers get the public fields and ``events``; the review fields only editors and reviewers."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        for name in STAFF_ONLY_FIELDS:  # optional in the schema: absent for anonymous readers
+            fields[name].read_only = False
+            fields[name].required = False
+        return fields
+
+
 class RevisionWithEventsApi(RevisionDetailApi):
     input_serializer = DraftWithEventsInputSerializer
 
-    @extend_schema(responses={200: RevisionWithEventsOutputSerializer, 404: ERROR})
+    @extend_schema(responses={200: RevisionReadOutputSerializer, 404: ERROR})
     def get(self, request: Request, revision_id: int) -> Response:
         return super().get(request, revision_id)
 
