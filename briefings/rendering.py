@@ -6,7 +6,7 @@ links and links for ``<https://…>`` URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -16,16 +16,21 @@ from briefings.markup import split_note
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
-def claim_html(claim: SnapshotClaim) -> SafeString:
-    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference."""
+def claim_html(claim: SnapshotClaim, *, described_by_note: bool = False) -> SafeString:
+    """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference.
+
+    ``described_by_note``: each reference is described by its note's text
+    (``aria-describedby="fn-text-N"``), so a screen reader reads the note with
+    the number; otherwise by the heading of the notes.
+    """
     parts: list[str] = []
     position = 0
     for ref in sorted(claim.refs, key=lambda r: r.offset):
         parts.append(escape(claim.text[position : ref.offset]))
         parts.append(
             format_html(
-                '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a></sup>',
-                ref.number,
+                '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="{1}">{0}</a></sup>',
+                ref.number, f"fn-text-{ref.number}" if described_by_note else "footnotes-label",
             )
         )
         position = ref.offset
@@ -33,13 +38,24 @@ def claim_html(claim: SnapshotClaim) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
-def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
-    """Return a note with cross-references and URLs as links."""
+def note_html(
+    note: SnapshotFootnote, numbers: dict[str, int], *, version_dates: Mapping[str, str] | None = None
+) -> SafeString:
+    """Return a note with cross-references and URLs as links.
+
+    With ``version_dates`` (URL → the ISO date the author saw it), each URL link
+    is a Robust Link: ``data-originalurl``, and ``data-versiondate`` when known.
+    """
     parts: list[str] = []
     for kind, value in split_note(note.source_text):
         if kind == "xref":
             number = numbers.get(value)
             parts.append(format_html('<a href="#fn-{0}" class="xref">{0}</a>', number) if number else "?")
+        elif kind == "url" and version_dates is not None:
+            date = format_html(' data-versiondate="{}"', version_dates[value]) if version_dates.get(value) else ""
+            parts.append(format_html(
+                '&lt;<a href="{0}" class="url" rel="noopener" data-originalurl="{0}"{1}>{0}</a>&gt;', value, date,
+            ))
         elif kind == "url":
             parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
         else:

@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.throttling.LoginThrottleMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.locale.NegotiatedLocaleMiddleware",  # Accept-Language only where it changes the response
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

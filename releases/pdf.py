@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from core.site import absolute_url
 from releases.selectors.history import Frozen
 
-PDF_VERSION = 2  # bump when templates/releases/release_pdf.html changes
+PDF_VERSION = 3  # bump when templates/releases/release_pdf.html or the PDF options change
 
 
 def pdf_name(slug: str, number: int) -> str:
@@ -47,7 +47,8 @@ def render_pdf(frozen: Frozen) -> bytes:
         {"briefing": SimpleNamespace(**document["briefing"]), "release": frozen.release, "content": content,
          "notes": notes_by_section, "permalink": document["release"]["url"], "digest": frozen.digest},
     )
-    return HTML(string=html, base_url=absolute_url("/")).write_pdf()  # type: ignore[no-any-return]
+    # Tagged (PDF/UA-1): structure, reading order, the document language (``<html lang="ja">``) and title.
+    return HTML(string=html, base_url=absolute_url("/")).write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
 
 
 def release_pdf_store(frozen: Frozen) -> bytes:
