@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -41,6 +42,7 @@ from sources.models import Source, SourceKind
 
 HISTORY_PAGE = 50
 RELEASE_LIST_PAGE = 20
+_LIVE_SLOT = re.compile(r"<!--live:[-\w]+-->")
 
 
 def briefing_list(request: HttpRequest) -> HttpResponse:
@@ -457,6 +459,7 @@ def _with_live(content_html: str, currency: Currency, meta: dict[str, Any]) -> S
             '<a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events)
         )
         html = html.replace(f"<!--live:{key}-->", f" {badge}", 1)
+    html = _LIVE_SLOT.sub("", html)  # sections with nothing live to show
     for url, archive in archived_copies(source_ids=meta["source_ids"]).items():
         original = f'data-originalurl="{escape(url)}"'
         html = html.replace(original, f'{original} data-versionurl="{escape(archive)}"')

@@ -6,6 +6,7 @@ manifests. Events linked to it are live information, shown as such.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min
@@ -33,7 +34,7 @@ class ClaimView:
     """The release after ``last`` (where the sentence was changed or removed), if any."""
     footnotes: list[SnapshotFootnote]
     numbers: dict[str, int]
-    access_date: str | None
+    access_date: dt.date | None
     claim_events: list[EventLink]
     section_events: list[EventLink]
 
@@ -88,7 +89,7 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
         changed_in=changed_in,
         footnotes=[note for note in content.footnotes if note.key in keys],
         numbers=content.numbers,
-        access_date=shown.document.get("access_date"),
+        access_date=dt.date.fromisoformat(shown.document["access_date"]) if shown.document.get("access_date") else None,
         claim_events=list(links.filter(claim_id__in=claim_ids)),
         section_events=list(links.filter(section__key=section.key, section__briefing=briefing, claim__isnull=True)),
     )

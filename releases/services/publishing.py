@@ -20,7 +20,7 @@ from briefings.publication import PublishConflict, PublishedRelease, PublishRequ
 from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates
 from releases.anchors import document_anchors
 from releases.models import ClaimAnchor, Release, ReleaseArtefact, ReleaseSection
-from releases.selectors.history import Frozen
+from releases.selectors.history import Frozen, section_labels
 from releases.services.freezing import build_document, canonical_json, digest_of
 from releases.services.rendering import rendering_create
 from releases.signals import release_published
@@ -141,7 +141,7 @@ def _manifest_create(
 ) -> list[dict[str, object]]:
     """Write the manifest rows (with what history pages need) and return the same as document data."""
     before = dict(previous.entries.values_list("section_id", "revision_id")) if previous else {}
-    labels = {section.key: section.label for section in content.sections}
+    labels = section_labels(content)  # 「４．（１）…」: how readers name a section
     rows = []
     for position, (section, revision) in enumerate(manifest):
         changed = before.get(section.pk) != revision.pk

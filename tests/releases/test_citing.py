@@ -66,6 +66,7 @@ def test_the_release_downloads_parse_in_bibtexparser_rispy_and_citeproc(client, 
     assert client.get("/briefings/world-2025/releases/1/cite.bib?anchor=<x>").status_code == 400
     assert client.get("/briefings/world-2025/releases/1/cite.xml").status_code == 404
     assert client.get("/briefings/world-2025/releases/9/cite.bib").status_code == 404
+    assert client.get("/briefings/world-2025/releases/99999999999999999999/cite.ris").status_code == 404
 
 
 def test_the_release_page_carries_highwire_tags_and_the_three_citation_styles(client, briefing):

@@ -93,5 +93,6 @@ def test_the_claim_page_shows_where_a_sentence_appears_what_it_cites_and_its_eve
     assert client.get(f"/briefings/world-2025/claims/{kept}/?release=1").status_code == 200
     assert client.get(f"/briefings/world-2025/claims/{edited}/?release=2").status_code == 404
     assert client.get(f"/briefings/world-2025/claims/{kept}/?release=x").status_code == 400
+    assert client.get(f"/briefings/world-2025/claims/{kept}/?release=99999999999999999999").status_code == 404
     assert client.get("/briefings/world-2025/claims/c-aaaaaaaaaa/").status_code == 404
     assert "文「<script>" not in client.get("/briefings/world-2025/claims/%3Cscript%3E/").content.decode()

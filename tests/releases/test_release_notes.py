@@ -28,7 +28,7 @@ def test_the_reviewer_confirms_the_prefilled_note_and_readers_see_it(client, bri
     review = client.get(f"/admin/briefings/sectionrevision/{revision.pk}/review/").content.decode()
     assert 'name="release_note"' in review and ">クルスク州の戦況を追記</textarea>" in review  # prefilled
     # when the reviewer rewrites it and approves
-    note = "3月の戦況を反映しました。\nクルスク州での動きを追記しています。"
+    note = "3月の戦況を反映しました。\nクルスク州での動きを追記しています。<script>alert(1)</script>"
     client.post(f"/admin/briefings/sectionrevision/{revision.pk}/review/",
                 {"action": "approve", "release_note": note, "comment": ""})
     # then the release carries the note, and every reader surface shows it
@@ -37,11 +37,14 @@ def test_the_reviewer_confirms_the_prefilled_note_and_readers_see_it(client, bri
     client.logout()
     page = client.get("/briefings/world-2025/releases/2/").content.decode()
     assert "この版について" in page and "3月の戦況を反映しました。<br>クルスク州での動きを追記しています。" in page
-    assert "3月の戦況を反映しました。" in client.get("/briefings/world-2025/releases/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    listing = client.get("/briefings/world-2025/releases/").content.decode()
+    assert "3月の戦況を反映しました。" in listing and "<script>alert" not in listing
     changes = client.get("/briefings/world-2025/changes/?from_release=1&to_release=2").content.decode()
     assert "3月の戦況を反映しました。" in changes
     entry = feedparser.parse(client.get("/briefings/world-2025/feed/").content).entries[0]
-    assert "<p>3月の戦況を反映しました。<br />クルスク州での動きを追記しています。</p>" in entry.summary
+    assert "<p>3月の戦況を反映しました。<br />クルスク州での動きを追記しています。" in entry.summary
+    assert "<script>" not in entry.summary  # feedparser unescapes once: the note's markup stays text
     assert entry.summary_detail.type == "text/html"
     assert "/changes/?from_release=1&amp;to_release=2" in entry.summary or "from_release=1&to_release=2" in entry.summary
 
