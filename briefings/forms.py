@@ -88,6 +88,7 @@ class ApproveTogetherForm(forms.Form):
     """The public note of a release that publishes several revisions at once (the reviewers' queue)."""
 
     release_note = forms.CharField(
-        label="公開版の注記（読者向け）", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        label="公開版の注記（読者向け）", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text="何を、なぜ変えたか。各版の変更の概要から下書きしています。",
     )

@@ -94,7 +94,9 @@ def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
     if not day:
         return _bad_request(request, "日付を選んでください（YYYY-MM-DD、例：2025-02-09）。")
     if parse_iso_day(day) is None:
-        return _bad_request(request, f"日付「{day[:40]}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
+        return _bad_request(
+            request, f"日付「{day[:40]}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。"
+        )
     return HttpResponseRedirect(reverse("releases:as_of", kwargs={"slug": briefing.slug, "day": day}))
 
 
@@ -122,7 +124,8 @@ def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
     briefing = _briefing(slug)
     kind = request.GET.get("kind", "")
     if kind and kind not in ReleaseKind.values:
-        return _bad_request(request, f"種別「{kind[:40]}」はありません（{'、'.join(f'{v}（{label}）' for v, label in ReleaseKind.choices)}）。")
+        kinds = "、".join(f"{value}（{label}）" for value, label in ReleaseKind.choices)
+        return _bad_request(request, f"種別「{kind[:40]}」はありません（{kinds}）。")
     releases = history.release_queryset(briefing=briefing, kind=kind)
     latest = history.release_latest(briefing=briefing)
     if latest is None:

@@ -25,7 +25,8 @@ BEGIN
     IF OLD.status IN ('published', 'superseded') AND (
         NEW.status NOT IN (OLD.status, 'superseded')
         OR (NEW.published_at, NEW.reviewed_by_id, NEW.reviewed_at, NEW.publish_at, NEW.submitted_at%(new)s)
-           IS DISTINCT FROM (OLD.published_at, OLD.reviewed_by_id, OLD.reviewed_at, OLD.publish_at, OLD.submitted_at%(old)s)
+           IS DISTINCT FROM
+           (OLD.published_at, OLD.reviewed_by_id, OLD.reviewed_at, OLD.publish_at, OLD.submitted_at%(old)s)
     ) THEN
         PERFORM briefings_refuse('publication of revision ' || OLD.id);
     END IF;

@@ -1,9 +1,8 @@
 """What a reviewer (or the editor) sees of one revision: its base, the diff, a preview."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from briefings.diffing import SectionDiff, comparable_from_body, diff_comparables
 from briefings.markup import without_marks
@@ -79,5 +78,6 @@ def release_note_default(revisions: Sequence[SectionRevision]) -> str:
     for revision in summaries:
         prefix = parents.get(revision.section.parent_id, "") if revision.section.parent_id else ""
         label = f"{prefix}{revision.number}{without_marks(revision.heading)}"
-        lines.append(f"・{label}：{revision.change_summary.strip()}" if label else f"・{revision.change_summary.strip()}")
+        summary = revision.change_summary.strip()
+        lines.append(f"・{label}：{summary}" if label else f"・{summary}")
     return "\n".join(lines)

@@ -2,9 +2,16 @@
 
 Nothing here is part of a release: whether a newer release exists, which
 recorded events bear on sections the release has not revised since, which
-cited sources have an archived copy. It is computed per request (a handful of
-indexed queries) and shown marked as checked now; its ``stamp`` keys the page
-cache, so a cached page is reused exactly while none of it has changed.
+cited sources have an archived copy. It is shown marked with the time it was
+checked; its ``stamp`` keys the page cache, so a cached page is reused exactly
+while none of it has changed.
+
+The newest release is looked up per request (one indexed query). The events
+and archives part is kept in the cache for at most ``LIVE_TTL`` seconds under a
+generation that every save or delete of an event, its links, coverage or
+dismissals, or a source bumps (``releases.receivers``), so readers see a change
+at once through the ordinary paths and within ``LIVE_TTL`` through any other
+(a bulk update); a busy latest page costs no event queries per request.
 """
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -59,12 +67,29 @@ class Currency:
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+LIVE_TTL = 30
+GENERATION_KEY = "live-state-generation"
+
+
 def currency_of(*, release: Release, latest: Release) -> Currency:
     """The live state around ``release``: the newest release and, if it is that one, its unreflected events."""
-    currency = Currency(release=release, latest=latest, archive_stamp=_archive_stamp())
-    if currency.is_latest:
-        currency.pending = _pending_events(release)
-    return currency
+    key = f"live-state:{release.pk}:{latest.pk}:{cache.get(GENERATION_KEY, 0)}"
+    state = cache.get(key)
+    if state is None:
+        pending = _pending_events(release) if release.pk == latest.pk else {}
+        state = (pending, _archive_stamp(), timezone.now())
+        cache.set(key, state, timeout=LIVE_TTL)
+    pending, archive_stamp, checked_at = state
+    return Currency(release=release, latest=latest, pending=pending, archive_stamp=archive_stamp,
+                    checked_at=checked_at)
+
+
+def live_state_changed() -> None:
+    """Make every cached live state stale (events, their links, dismissals or sources changed)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value differs from the keys in use
+        cache.set(GENERATION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
 
 
 def _pending_events(release: Release) -> dict[str, list[PendingEvent]]:
@@ -96,5 +121,6 @@ def _archive_stamp() -> str:
 def archived_copies(*, source_ids: list[int]) -> dict[str, str]:
     """URL → archived copy's URL for the cited sources that have one (live, never frozen)."""
     return dict(
-        Source.objects.filter(pk__in=source_ids).exclude(archive_url="").exclude(url="").values_list("url", "archive_url")
+        Source.objects.filter(pk__in=source_ids).exclude(archive_url="").exclude(url="")
+        .values_list("url", "archive_url")
     )

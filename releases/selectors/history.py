@@ -81,7 +81,8 @@ def release_queryset(*, briefing: Briefing, kind: str = "") -> QuerySet[Release]
 
 def corrections_up_to(*, release: Release) -> int:
     """How many corrections the briefing has had up to and including ``release`` (a fact fixed with it)."""
-    return Release.objects.of(release.briefing_id).filter(kind=ReleaseKind.CORRECTION, number__lte=release.number).count()
+    corrections = Release.objects.of(release.briefing_id).filter(kind=ReleaseKind.CORRECTION)
+    return corrections.filter(number__lte=release.number).count()
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def test_the_claim_page_shows_where_a_sentence_appears_what_it_cites_and_its_eve
     # an edited sentence's page says where it changed
     old = client.get(f"/briefings/world-2025/claims/{edited}/").content.decode()
     assert 'この文は<a href="/briefings/world-2025/releases/2/">第2版</a>で変更または削除されました' in old
-    assert f'?from_release=1&amp;to_release=2#change-ch2-3' in old
+    assert '?from_release=1&amp;to_release=2#change-ch2-3' in old
     # a release that does not show it, an unknown or malformed anchor
     assert client.get(f"/briefings/world-2025/claims/{kept}/?release=1").status_code == 200
     assert client.get(f"/briefings/world-2025/claims/{edited}/?release=2").status_code == 404

@@ -1,4 +1,4 @@
-"""How current a release is: what it reflects, the events not reflected yet, and the newer release, beside the frozen text."""
+"""How current a release is: what it reflects, events not reflected yet, the newer release (beside the frozen text)."""
 import re
 
 from django.core.management import call_command

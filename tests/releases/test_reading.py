@@ -40,7 +40,9 @@ def test_release_pages_have_valid_datetimes_a_favicon_a_description_and_describe
     publish_change()  # published now: a time with microseconds
     for url in ("/briefings/world-2025/releases/2/", "/briefings/world-2025/releases/", "/briefings/world-2025/"):
         html = client.get(url).content.decode()
-        for value in re.findall(r'<time datetime="([^"]*)"', html) + re.findall(r'itemprop="datePublished" content="([^"]*)"', html):
+        values = re.findall(r'<time datetime="([^"]*)"', html)
+        values += re.findall(r'itemprop="datePublished" content="([^"]*)"', html)
+        for value in values:
             assert VALID_DATETIME.fullmatch(value), (url, value)
         assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
         description = re.search(r'<meta name="description" content="([^"]+)">', html).group(1)
