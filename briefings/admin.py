@@ -32,6 +32,7 @@ from briefings.services import Action, revision_create_draft, revision_transitio
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
+from core.versioning import version_of
 from core.roles import is_editor
 
 
@@ -154,7 +155,8 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     )
     fieldsets = (
         (None, {"fields": ("review", "section", "base", "status")}),
-        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")}),
+        ("内容", {"fields": ("number", "heading", "body", "information_as_of", "change_summary", "release_kind",
+                            "version")}),
         (
             "審査",
             {"fields": ("author", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "publish_at", "published_at")},
@@ -177,6 +179,11 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     def review(self, obj: SectionRevision) -> str:
         return review_link(obj)
 
+    @admin.display(description="読み込んだ版")
+    def version(self, obj: SectionRevision) -> str:
+        """Shown on read-only pages; editable drafts carry it as a hidden form field instead."""
+        return version_of(obj)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[SectionRevision]:
         return super().get_queryset(request).select_related("section__briefing", "author")
 
@@ -184,9 +191,11 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
         return False  # drafts are created from a section ("公開版から新しい下書きを作成")
 
     def save_model(self, request: HttpRequest, obj: SectionRevision, form: Any, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = {name: form.cleaned_data[name] for name in form.changed_data
+                if name in form.cleaned_data and name != "version"}
         try:
-            revision_update(revision_id=obj.pk, actor=request.user, data=data)
+            revision_update(revision_id=obj.pk, actor=request.user, data=data,
+                            expected_version=form.cleaned_data.get("version") or None)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
 

@@ -11,19 +11,41 @@ from briefings.markup import BodyValidationError, parse_revision
 from briefings.models import Citation, Footnote, RevisionStatus, SectionRevision
 from briefings import workflow
 from briefings.workflow import Action
+from core.dates import format_datetime_ja
+from core.versioning import version_of
 
 
 class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
     """The admin edit form of a draft: the body is checked against the editing format here,
-    so every located error shows on the form and nothing is saved."""
+    so every located error shows on the form and nothing is saved.
+
+    It carries the version the draft was loaded at (``core.versioning``): saving over a
+    newer version is refused with the editor's text kept in the form.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = SectionRevision
         fields = ("number", "heading", "body", "information_as_of", "change_summary", "release_kind")
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 100, "lang": "ja"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = version_of(self.instance)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        loaded = data.get("version") or None
+        if self.instance.pk and loaded:
+            current = SectionRevision.objects.get(pk=self.instance.pk)
+            if version_of(current) != loaded:
+                raise forms.ValidationError(
+                    f"この下書きは、あなたが開いた後に他の人が保存しました（{format_datetime_ja(current.updated_at)}）。"
+                    "あなたの入力はこの画面に残っています。別の画面で最新の内容を確かめ、必要な変更を反映してから保存してください。",
+                    code="stale_version",
+                )
         if "body" in self.fields and "heading" in self.fields and not self.errors:
             try:
                 parse_revision(heading=data.get("heading", ""), body=data.get("body", ""))

@@ -13,6 +13,9 @@ Format (see README, "Editing format")::
 * ``[^key]`` is a footnote reference; the footnote is defined in the same body by a
   line ``[^key]: note``. Keys are stable identifiers, never display numbers.
 * ``[[fn:key]]`` in a note is a cross-reference to any footnote of the briefing.
+* ``[[sec:key]]`` in the body (accepted with ``section_refs=True``, a proposal the
+  reader side does not render yet) is a reference to a section of the briefing,
+  shown as its number label 「４．（１）」.
 * ``<https://…>`` is a URL. Any other ``<`` is refused: text is never HTML.
 
 ``parse_revision`` is pure and collects every error with its line and column
@@ -21,6 +24,7 @@ before raising ``BodyValidationError``, so an editor sees all problems at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.errors import ApplicationError
@@ -29,6 +33,7 @@ KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 _REF = re.compile(rf"\[\^({KEY_PATTERN})\]")
 _DEFINITION = re.compile(rf"^\[\^({KEY_PATTERN})\]:\s*(.*)$")
 _CROSS_REF = re.compile(rf"\[\[fn:({KEY_PATTERN})\]\]")
+_SECTION_REF = re.compile(rf"\[\[sec:({KEY_PATTERN})\]\]")
 _URL = re.compile(r"<https?://[^<>\s]+>")
 _OPENERS = "「『（(【〔"
 _CLOSERS = "」』）)】〕"
@@ -93,11 +98,21 @@ class ParsedRevision:
     def cross_refs(self) -> set[str]:
         return {key for note in self.footnotes for key in note.cross_refs}
 
+    @property
+    def section_refs(self) -> set[str]:
+        """Return the keys of the sections the heading and paragraphs refer to with ``[[sec:key]]``."""
+        claims = [self.heading, *(claim for paragraph in self.paragraphs for claim in paragraph)]
+        return {key for claim in claims for key in _SECTION_REF.findall(claim.text)}
 
-def parse_revision(*, heading: str, body: str) -> ParsedRevision:
-    """Parse a heading and an editing-format body; raise ``BodyValidationError``."""
+
+def parse_revision(*, heading: str, body: str, section_refs: bool = False) -> ParsedRevision:
+    """Parse a heading and an editing-format body; raise ``BodyValidationError``.
+
+    ``section_refs`` accepts ``[[sec:key]]`` in the heading and paragraphs (kept in
+    the claim text; ``plain_claim_text`` writes it out for a release).
+    """
     errors: list[BodyError] = []
-    heading_claim = _parse_inline(heading.strip(), line=0, errors=errors, heading=True)
+    heading_claim = _parse_inline(heading.strip(), line=0, errors=errors, section_refs=section_refs)
     paragraphs: list[list[ParsedClaim]] = []
     footnotes: list[ParsedFootnote] = []
     for block_line, lines in _blocks(body):
@@ -115,7 +130,7 @@ def parse_revision(*, heading: str, body: str) -> ParsedRevision:
         if text_lines:
             first = text_lines[0][0]
             joined = "".join(text for _number, text in text_lines)
-            paragraph = _split_claims(_parse_inline(joined, line=first, errors=errors))
+            paragraph = _split_claims(_parse_inline(joined, line=first, errors=errors, section_refs=section_refs))
             paragraphs.append(paragraph)
     _check_keys(heading_claim, paragraphs, footnotes, errors)
     if errors:
@@ -133,9 +148,54 @@ def cross_references(note: str) -> list[str]:
     return _CROSS_REF.findall(note)
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def cross_reference_label(number: int) -> str:
+    """Write a note number as the paper writes numbers in its text: 「４」 full-width, 「12」 in ASCII.
+
+    Japanese official style (and the imported paper: 「前掲脚注４参照」, 「前掲脚注12参照」,
+    「2025年１月」, 「10月」) sets a one-digit number full-width and longer ones in ASCII.
+    """
+    digits = str(number)
+    return digits.translate(_FULL_WIDTH_DIGITS) if len(digits) == 1 else digits
+
+
+def section_label(numbers: Iterable[str]) -> str:
+    """Return a section's label in a reference: its chapter's number and its own (「４．」, 「４．（１）」)."""
+    return "".join(numbers)
+
+
+def section_references(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, key) of each ``[[sec:key]]`` in a claim's text."""
+    return [(match.start(), match.end(), match[1]) for match in _SECTION_REF.finditer(text)]
+
+
+def plain_claim_text(text: str, offsets: Sequence[int], labels: Mapping[str, str]) -> tuple[str, list[int]]:
+    """Return ``text`` with each ``[[sec:key]]`` written as its section's label, and ``offsets`` moved to match.
+
+    ``offsets`` are footnote reference offsets in ``text``; a key missing from
+    ``labels`` (a section not in the release) is written 「?」.
+    """
+    pieces: list[str] = []
+    shifts: list[tuple[int, int]] = []  # (end of a reference in text, change of length so far)
+    position = 0
+    change = 0
+    for start, end, key in section_references(text):
+        label = labels.get(key, "?")
+        pieces.append(text[position:start])
+        pieces.append(label)
+        change += len(label) - (end - start)
+        shifts.append((end, change))
+        position = end
+    pieces.append(text[position:])
+    moved = [offset + next((c for end, c in reversed(shifts) if end <= offset), 0) for offset in offsets]
+    return "".join(pieces), moved
+
+
 def plain_note_text(note: str, numbers: dict[str, int]) -> str:
-    """Return a note with each ``[[fn:key]]`` replaced by that footnote's number."""
-    return _CROSS_REF.sub(lambda m: str(numbers.get(m[1], "?")), note)
+    """Return a note with each ``[[fn:key]]`` replaced by that footnote's number (``cross_reference_label``)."""
+    return _CROSS_REF.sub(lambda m: cross_reference_label(numbers[m[1]]) if m[1] in numbers else "?", note)
 
 
 def split_note(note: str) -> list[tuple[str, str]]:
@@ -173,9 +233,9 @@ def _blocks(body: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _parse_inline(text: str, *, line: int, errors: list[BodyError], heading: bool = False) -> ParsedClaim:
+def _parse_inline(text: str, *, line: int, errors: list[BodyError], section_refs: bool = False) -> ParsedClaim:
     """Strip ``[^key]`` markers from ``text``, remembering where each stood."""
-    _check_text(text, line=line, errors=errors, allow_cross_refs=False)
+    _check_text(text, line=line, errors=errors, allow_cross_refs=False, allow_section_refs=section_refs)
     plain: list[str] = []
     refs: list[ParsedRef] = []
     position = 0
@@ -216,9 +276,13 @@ def _split_claims(paragraph: ParsedClaim) -> list[ParsedClaim]:
     return claims or [ParsedClaim("", list(paragraph.refs))]
 
 
-def _check_text(text: str, *, line: int, errors: list[BodyError], allow_cross_refs: bool) -> None:
+def _check_text(
+    text: str, *, line: int, errors: list[BodyError], allow_cross_refs: bool, allow_section_refs: bool = False
+) -> None:
     scrubbed = _URL.sub(lambda m: " " * len(m[0]), text)
     scrubbed = _REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    if allow_section_refs:
+        scrubbed = _SECTION_REF.sub(lambda m: " " * len(m[0]), scrubbed)
     if allow_cross_refs:
         scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
     elif _CROSS_REF.search(scrubbed):

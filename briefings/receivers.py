@@ -18,8 +18,8 @@ from core.tasks import enqueue
 
 @receiver(revision_transitioned, dispatch_uid="briefings.notify")
 def notify(sender: Any, *, revision_id: int, action: str, **kwargs: Any) -> None:
-    """Email reviewers of a submission; the author of an approval, schedule or rejection."""
+    """Email reviewers of a submission; the author of an approval, schedule, rejection or scheduled publication."""
     if action == Action.SUBMIT:
         enqueue(tasks.revision_notify_reviewers_task, revision_id)
-    elif action in {Action.APPROVE, Action.SCHEDULE, Action.REJECT}:
+    elif action in {Action.APPROVE, Action.SCHEDULE, Action.REJECT, Action.PUBLISH}:
         enqueue(tasks.revision_notify_author_task, revision_id, action)

@@ -12,36 +12,48 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from briefings.diffing import Segment
-from briefings.markup import split_note
+from briefings.markup import cross_reference_label, section_references, split_note
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
-def claim_html(claim: SnapshotClaim, *, described_by_note: bool = False) -> SafeString:
+def claim_html(
+    claim: SnapshotClaim, section_labels: Mapping[str, str] | None = None, *, described_by_note: bool = False
+) -> SafeString:
     """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference.
 
+    A ``[[sec:key]]`` section reference (see ``briefings.markup``) becomes
+    ``<a href="#sec-key">４．（１）</a>`` with the label ``section_labels`` gives it.
     ``described_by_note``: each reference is described by its note's text
     (``aria-describedby="fn-text-N"``), so a screen reader reads the note with
     the number; otherwise by the heading of the notes.
     """
+    text = claim.text
+    refs = sorted(claim.refs, key=lambda r: r.offset)
     parts: list[str] = []
     position = 0
-    for ref in sorted(claim.refs, key=lambda r: r.offset):
-        parts.append(escape(claim.text[position : ref.offset]))
-        parts.append(
-            format_html(
-                '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="{1}">{0}</a></sup>',
-                ref.number, f"fn-text-{ref.number}" if described_by_note else "footnotes-label",
+    for start, end, key in [*section_references(text), (len(text), len(text), None)]:
+        while refs and refs[0].offset <= start:
+            ref = refs.pop(0)
+            parts.append(escape(text[position : ref.offset]))
+            parts.append(
+                format_html(
+                    '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="{1}">{0}</a></sup>',
+                    ref.number, f"fn-text-{ref.number}" if described_by_note else "footnotes-label",
+                )
             )
-        )
-        position = ref.offset
-    parts.append(escape(claim.text[position:]))
+            position = ref.offset
+        parts.append(escape(text[position:start]))
+        if key is not None:
+            label = (section_labels or {}).get(key)
+            parts.append(format_html('<a href="#sec-{}" class="secref">{}</a>', key, label) if label else "?")
+        position = end
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
 def note_html(
     note: SnapshotFootnote, numbers: dict[str, int], *, version_dates: Mapping[str, str] | None = None
 ) -> SafeString:
-    """Return a note with cross-references and URLs as links.
+    """Return a note with cross-references (「前掲脚注<a href="#fn-4">４</a>参照」) and URLs as links.
 
     With ``version_dates`` (URL → the ISO date the author saw it), each URL link
     is a Robust Link: ``data-originalurl``, and ``data-versiondate`` when known.
@@ -50,7 +62,11 @@ def note_html(
     for kind, value in split_note(note.source_text):
         if kind == "xref":
             number = numbers.get(value)
-            parts.append(format_html('<a href="#fn-{0}" class="xref">{0}</a>', number) if number else "?")
+            parts.append(
+                format_html('<a href="#fn-{}" class="xref">{}</a>', number, cross_reference_label(number))
+                if number
+                else "?"
+            )
         elif kind == "url" and version_dates is not None:
             date = format_html(' data-versiondate="{}"', version_dates[value]) if version_dates.get(value) else ""
             parts.append(format_html(

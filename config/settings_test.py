@@ -3,9 +3,13 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("DEBUG", "0")
+# One connection per test thread, closed after each request, as pytest-django expects
+# (production defaults to psycopg's pool; tests of the pool start their own processes).
+os.environ.setdefault("DB_POOL", "0")
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from .settings import *  # noqa: E402,F403
-from .settings import STORAGES  # noqa: E402
+from .settings import REST_FRAMEWORK, STORAGES  # noqa: E402
 
 # Tests render with DEBUG off; plain storage needs no collectstatic manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -17,3 +21,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "https://briefings.example.org"  # deliberately not the test client's Host
 RELEASE_PDF_AT_PUBLISH = False  # about a second per publication: tests that need the PDF ask for it
+# Rate limits far above what any test sends from 127.0.0.1; tests of the limits set their own.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon_read": "100000/min", "user_write": "100000/min", "auth_token": "100000/min"},
+}

@@ -4,10 +4,13 @@ The project's URL layer is where apps are composed: ``/api/revisions/<id>/`` is
 served by the events app's extension of the briefings endpoint (it adds the
 events a revision covers), so ``briefings`` never imports ``events``.
 """
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import health
 from events.api.revisions import RevisionWithEventsApi
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
@@ -15,9 +18,15 @@ admin.site.site_title = "政策ブリーフィング 編集管理"
 admin.site.index_title = "編集・審査"
 
 urlpatterns = [
+    # Also answered by core.health.HealthCheckMiddleware before any other middleware.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file (?script), so no inline script;
+    # Swagger UI sets inline styles, so style-src alone is widened on this page.
+    path("api/docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/revisions/<int:revision_id>/", RevisionWithEventsApi.as_view(), name="api-revision-detail"),
     path("api/", include("briefings.api.urls")),
     path("api/", include("releases.api.urls")),
@@ -27,4 +36,6 @@ urlpatterns = [
     path("", include("releases.urls")),
 ]
 
+handler400 = "core.errorpages.bad_request"
 handler404 = "releases.views.page_not_found"
+handler500 = "core.errorpages.server_error"

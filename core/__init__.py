@@ -1,5 +1,5 @@
-"""Shared foundations with no domain of their own.
+"""Shared foundations with no domain of their own (dates, errors, roles, frozen rows, tasks, health).
 
-Import rule: ``core`` imports nothing from ``sources``, ``events`` or ``briefings``;
-every app may import from ``core``.
+Import rule: ``core`` imports nothing from ``sources``, ``briefings``, ``events``,
+``releases`` or ``demo``; every app may import from ``core`` (import-linter).
 """

@@ -5,7 +5,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=False)
@@ -27,5 +27,17 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             f"SITE_URL {value!r} is not an origin.",
             hint="Use scheme and host only, e.g. https://briefings.example.org (no path).",
             id="core.E002",
+        )]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_link_checker_stays_public(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """The link checker's loopback exception is for tests; in production it would let sources probe the host."""
+    if getattr(settings, "LINK_CHECK_ALLOW_LOOPBACK", False):
+        return [Warning(
+            "LINK_CHECK_ALLOW_LOOPBACK is on.",
+            hint="The link checker may then fetch 127.0.0.1 and ::1 (services on this machine). Unset it outside tests.",
+            id="core.W001",
         )]
     return []

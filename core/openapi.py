@@ -49,12 +49,35 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     if schema.get("type") == "string" and "format" not in schema and "enum" not in schema:
                         schema.setdefault("pattern", NO_NUL)
             responses = operation.setdefault("responses", {})
+            if method == "patch":
+                _if_match(operation, responses, reference)
             for status, description in DESCRIPTIONS.items():
                 if status not in responses:
                     responses[status] = {"content": {"application/json": {"schema": reference}}, "description": description}
     for component in components.values():
         _no_nul_in_strings(component)
     return result
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "the `ETag` of the GET this change is based on: if the resource changed since, the PATCH is "
+                   "refused with 412 (optimistic locking). Without it the PATCH applies to the current version.",
+}
+
+
+def _if_match(operation: dict[str, Any], responses: dict[str, Any], reference: dict[str, Any]) -> None:
+    """Every PATCH takes ``If-Match`` (core.versioning) and may answer 412."""
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name") == "If-Match" for p in parameters):
+        parameters.append(IF_MATCH)
+    responses.setdefault("412", {
+        "content": {"application/json": {"schema": reference}},
+        "description": "the resource changed since the ETag given in If-Match",
+    })
 
 
 def _no_nul_in_strings(schema: dict[str, Any]) -> None:

@@ -1,12 +1,11 @@
 """Emails about stale sections, sent from Celery tasks after commit."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 
-from core.roles import EDITORS_GROUP
 from core.dates import format_date_ja
+from core.roles import EDITORS_GROUP
+from core.tasks import mail_queue
 from events.selectors import stale_sections
 
 
@@ -29,7 +28,6 @@ def notify_editors_of_stale_sections(*, section_ids: list[int]) -> int:
             + "\n".join(lines)
             + "\n管理画面の「更新が必要な節」から下書きを作成できます。\n"
         )
-        send_mail(f"[更新の要否] {entry.section.briefing.title} {entry.section.key}", body,
-                  settings.DEFAULT_FROM_EMAIL, recipients)
-        sent += len(recipients)
+        sent += mail_queue(subject=f"[更新の要否] {entry.section.briefing.title} {entry.section.key}", body=body,
+                           recipients=recipients)
     return sent

@@ -14,6 +14,7 @@ from briefings.services.transitions import person
 from briefings.workflow import WorkflowPermissionDenied
 from core.errors import ApplicationError, NotFound
 from core.roles import is_editor, is_reviewer
+from core.versioning import check_version
 from events.importing import EventFileError, EventRow
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, Tag, TagKind
 from events.selectors import stale_sections
@@ -78,11 +79,20 @@ def event_import(*, briefing_slug: str, rows: list[EventRow], actor: User | None
     return result
 
 
-def event_save(*, briefing_slug: str, row: EventRow, actor: User) -> Event:
-    """Create or update one event (API and admin); editors only."""
+def event_save(
+    *, briefing_slug: str, row: EventRow, actor: User, expected_version: str | None = None
+) -> Event:
+    """Create or update one event (API and admin); editors only.
+
+    Raises ``PreconditionFailed`` (412) when ``expected_version`` is not the event's current version.
+    """
     if not is_editor(actor):
         raise WorkflowPermissionDenied("出来事を記録できるのは編集者（editors）のみです。")
-    event_import(briefing_slug=briefing_slug, rows=[row], actor=actor)
+    with transaction.atomic():
+        current = Event.objects.select_for_update().filter(key=row.key).first()
+        if current is not None:
+            check_version(current, expected_version, what=f"出来事「{row.key}」")
+        event_import(briefing_slug=briefing_slug, rows=[row], actor=actor)
     return Event.objects.get(key=row.key)
 
 
@@ -167,6 +177,7 @@ def revision_cover_events(*, revision_id: int, event_ids: list[int], actor: User
         RevisionEvent.objects.filter(revision=revision).exclude(event_id__in=found).delete()
         have = set(RevisionEvent.objects.filter(revision=revision).values_list("event_id", flat=True))
         RevisionEvent.objects.bulk_create(RevisionEvent(revision=revision, event_id=pk) for pk in found - have)
+        revision.save(update_fields=["updated_at"])  # a new version for optimistic locking
     return revision
 
 
@@ -222,9 +233,18 @@ def _notify_on_commit(section_ids: list[int]) -> None:
 
 
 
-def revision_edit(*, revision_id: int, actor: User, data: dict[str, Any], event_ids: list[int] | None) -> None:
-    """Edit a draft's fields and, when given, the events it covers, in one transaction."""
+def revision_edit(
+    *, revision_id: int, actor: User, data: dict[str, Any], event_ids: list[int] | None,
+    expected_version: str | None = None,
+) -> None:
+    """Edit a draft's fields and, when given, the events it covers, in one transaction.
+
+    Raises ``PreconditionFailed`` (412) when ``expected_version`` is not the draft's current version.
+    """
     with transaction.atomic():
+        revision = SectionRevision.objects.select_for_update().filter(pk=revision_id).first()
+        if revision is not None:
+            check_version(revision, expected_version, what=f"版{revision_id}")
         if data or event_ids is None:
             revision_update(revision_id=revision_id, actor=actor, data=data)
         if event_ids is not None:

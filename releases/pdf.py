@@ -5,19 +5,37 @@ Rendered from the frozen artefact alone, once: by the worker after publication
 worker has not done it yet. Stored through Django's storage API under a name
 derived from the briefing, the release number and ``PDF_VERSION``, so a stored
 PDF is found and served without the database.
+
+It is rendered only when fontconfig resolves fonts covering Japanese
+(``core.fonts``): otherwise it would be a page of empty boxes, so nothing is
+rendered or stored and ``PdfUnavailable`` says why (a 503 page on the request
+path, an error line in the worker); once the font is installed, the next
+request renders and stores it.
 """
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
+from core.errors import ApplicationError
+from core.fonts import japanese_font_check
 from core.site import absolute_url
 from releases.selectors.history import Frozen
 
 PDF_VERSION = 3  # bump when templates/releases/release_pdf.html or the PDF options change
+
+logger = logging.getLogger(__name__)
+
+
+class PdfUnavailable(ApplicationError):
+    """The PDF cannot be produced on this server (no font covering Japanese)."""
+
+    status = 503
+    code = "pdf_unavailable"
 
 
 def pdf_name(slug: str, number: int) -> str:
@@ -34,7 +52,16 @@ def stored_pdf(slug: str, number: int) -> bytes | None:
 
 
 def render_pdf(frozen: Frozen) -> bytes:
-    """Render the PDF of a frozen release (about a second for the paper)."""
+    """Render the PDF of a frozen release (about a second for the paper).
+
+    Raises ``PdfUnavailable`` (and logs why) when no font covering Japanese is installed.
+    """
+    fonts = japanese_font_check()
+    if not fonts.available:
+        logger.error("PDF of release %s not rendered: %s", frozen.release.pk, fonts.detail)
+        raise PdfUnavailable(
+            "このサーバーには日本語のフォントがないため、PDFを作成できません。管理者にお問い合わせください。"
+        )
     from weasyprint import HTML  # heavy (Pango, fonts): loaded by the processes that render only
 
     document = frozen.document

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from releases import citing, memento
 from releases.anchors import is_anchor
 from releases.caching import cached_release_page, etag_of, if_none_match, respond
 from releases.models import Release
-from releases.pdf import release_pdf_store, stored_pdf
+from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
 from releases.selectors.changes import changed_sections_by_release, changes_between, section_history
 from releases.selectors.claims import claim_view
@@ -149,21 +150,30 @@ def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpRespon
 
     Immutable (a release never changes): a year of caching, an ``ETag`` of the
     bytes and ``Last-Modified`` at the publication time, both answered with 304.
+    A stored file is served even while the database is down (without
+    ``Last-Modified`` then). Without a font covering Japanese nothing is
+    rendered or stored: a 503 page says why.
     """
-    release = _release(slug, number)
     data = stored_pdf(slug, number)
     if data is None:
-        data = release_pdf_store(history.artefact_of(release=release))
+        release: Release | None = _release(slug, number)
+        try:
+            data = release_pdf_store(history.artefact_of(release=release))
+        except PdfUnavailable as exc:
+            return render(request, "503.html", {"message": exc.message}, status=503)
+    else:
+        release = _release_if_reachable(slug, number)
     etag = etag_of(data)
-    modified = http_date(release.published_at.timestamp())
+    modified = http_date(release.published_at.timestamp()) if release else ""
     since = request.headers.get("If-Modified-Since", "")
-    if if_none_match(request, etag) or (not request.headers.get("If-None-Match") and since == modified):
+    if if_none_match(request, etag) or (modified and not request.headers.get("If-None-Match") and since == modified):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
     response["ETag"] = etag
-    response["Last-Modified"] = modified
+    if modified:
+        response["Last-Modified"] = modified
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
@@ -378,6 +388,14 @@ def _release(slug: str, number: int) -> Release:
     if release is None:
         raise Http404(f"「{briefing.title}」の第{number}版はありません。")
     return release
+
+
+def _release_if_reachable(slug: str, number: int) -> Release | None:
+    """The release, or None while the database cannot be reached (a stored file is served anyway)."""
+    try:
+        return _release(slug, number)
+    except DatabaseError:
+        return None
 
 
 def _release_page(

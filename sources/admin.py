@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from core.admin import FrozenAwareAdminMixin
+from core.errors import ApplicationError
 from core.tasks import enqueue
 from sources.models import LinkCheck, Source
 from sources.services import source_update
@@ -43,8 +44,8 @@ class SourceAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type
     list_display = ("citation", "kind", "issued_text", "url_domain", "accessed_on")
     list_filter = ("kind", "url_domain", "issued_precision")
     search_fields = ("citation", "title", "author", "publisher", "container", "url")
-    readonly_fields = ("fingerprint", "url_domain", "published_at", "frozen_at", "previous_version", "is_current",
-                       "created_at", "updated_at")
+    readonly_fields = ("citation", "fingerprint", "url_domain", "published_at", "frozen_at", "previous_version",
+                       "is_current", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("kind", "citation")}),
         ("書誌", {"fields": ("author", "title", "container", "volume", "publisher", "pages")}),
@@ -72,6 +73,9 @@ class SourceAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type
             saved = source_update(source=Source.objects.get(pk=obj.pk), data=data)
         except ValidationError as exc:
             self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        except ApplicationError as exc:  # DuplicateSource: the new description is another source's
+            self.message_user(request, exc.message, messages.ERROR)
             return
         if saved.pk != obj.pk:
             self.message_user(

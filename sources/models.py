@@ -39,8 +39,13 @@ class SourceQuerySet(models.QuerySet["Source"]):
 class Source(TimeStampedModel):
     """A citable document, shared by every footnote and event that cites it.
 
-    ``fingerprint`` is the natural key (a hash of the normalized citation) that
-    makes ingestion idempotent. Bibliographic fields are frozen once a revision
+    The structured fields describe it. Two columns are derived from them by
+    ``sources.services`` and never edited: ``fingerprint``, the natural key that
+    makes ingestion idempotent (a hash of the normalised fields, independent of
+    how a note spells the document and of the page it points to; see
+    ``sources.identity``), unique among current versions, and ``citation``, the
+    paper-style rendering of ``sources.citations.format_citation`` kept for
+    readers in other apps. Bibliographic fields are frozen once a revision
     beyond draft cites the source or it is public: correcting them makes a new
     version (``previous_version``), which reaches readers only through a
     reviewed release; the old version stays what earlier releases cite.
@@ -48,24 +53,48 @@ class Source(TimeStampedModel):
 
     objects = SourceQuerySet.as_manager()
 
-    fingerprint = models.CharField("識別子", max_length=64, db_index=True, editable=False)
+    fingerprint = models.CharField(
+        "識別子", max_length=64, db_index=True, editable=False,
+        help_text="種別・標題・掲載誌紙・発行者・著者・巻号・発行日・URLを正規化したハッシュ（表記の揺れや引用頁に左右されません）",
+    )
     kind = models.CharField("種別", max_length=32, choices=SourceKind.choices, db_index=True)
-    citation = models.TextField("出典表記", help_text="本文の表記のまま（例：『日本経済新聞』（2025.1.23））")
-    title = models.CharField("標題", max_length=500, blank=True)
-    container = models.CharField("掲載誌・紙", max_length=255, blank=True, help_text="例：『日本経済新聞』『外交』")
-    volume = models.CharField("巻号", max_length=100, blank=True, help_text="例：Vol.88、No.1553")
-    author = models.CharField("著者", max_length=255, blank=True)
-    publisher = models.CharField("発行者・サイト", max_length=255, blank=True)
+    citation = models.TextField(
+        "出典表記", editable=False,
+        help_text="各項目から論文の書式で自動作成（例：『日本経済新聞』（2025.1.23））。直接は変更できません。",
+    )
+    title = models.CharField(
+        "標題", max_length=500, blank=True,
+        help_text="記事・論文・ページ・文書そのものの題名（掲載誌紙名やURLを含めない）",
+    )
+    container = models.CharField(
+        "掲載誌・紙", max_length=255, blank=True,
+        help_text="掲載された新聞・雑誌・サイト。注が『』で括る場合は『』ごと（例：『日本経済新聞』『外交』JETROウェブサイト）",
+    )
+    volume = models.CharField("巻号", max_length=100, blank=True, help_text="例：Vol.88、No.1553、第１号")
+    author = models.CharField(
+        "著者", max_length=255, blank=True,
+        help_text="複数は「、」で区切る。姓と名の間に空白を入れると（例：近藤 正規）書誌情報で姓・名に分けて出力します",
+    )
+    publisher = models.CharField(
+        "発行者・サイト", max_length=255, blank=True,
+        help_text="発行した機関・出版社、またはウェブサイト名（例：防衛省、JETROウェブサイト）",
+    )
     issued_on = models.DateField("発行日", null=True, blank=True)
     issued_until = models.DateField("発行日（期間の終わり）", null=True, blank=True)
     issued_precision = models.CharField(
         "発行日の精度", max_length=8, choices=DatePrecision.choices, blank=True
     )
-    issued_text = models.CharField("発行日（原文）", max_length=100, blank=True)
+    issued_text = models.CharField(
+        "発行日（原文）", max_length=100, blank=True,
+        help_text="注の表記のまま（例：2025.1.23、令7.1.8）。出典表記に使います",
+    )
     url = models.URLField("URL", max_length=1000, blank=True)
     url_domain = models.CharField("ドメイン", max_length=255, blank=True, db_index=True, editable=False)
     accessed_on = models.DateField("最終アクセス日", null=True, blank=True)
-    pages = models.CharField("掲載頁", max_length=100, blank=True)
+    pages = models.CharField(
+        "掲載頁", max_length=100, blank=True,
+        help_text="文書自体の掲載頁（例：80～89頁）。注ごとの引用頁は引用の側に記録します",
+    )
     archive_url = models.URLField(
         "アーカイブURL", max_length=1000, blank=True,
         help_text="Internet Archive や国立国会図書館 WARP の保存ページ。リンク切れのとき読者に示します。",

@@ -12,16 +12,24 @@ The forms are those of the research papers we import (立法と調査 style)::
 
 ``extract_citations`` is pure: it returns what it found, in the order of the
 text, and leaves storing to ``sources.services``. Dates it cannot parse raise
-``core.dates.DateParseError``.
+``core.dates.DateParseError``. Each source comes with every field the renderer
+(``sources.citations``) needs to write it again: title, container, volume,
+author, publisher, the issued date with its text as written, and the URL; the
+locator (「84頁」) belongs to the citation, not to the source.
+
+``parse_citation`` reads one citation given on its own (an event's source, the
+API's ``citation``), falling back to 「発行者「題名」（日付）」 and, failing that,
+to the whole text as the title: nothing is lost and nothing is guessed.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
-from core.dates import PartialDate, parse_japanese_date
+from core.dates import DateParseError, PartialDate, parse_japanese_date
+from sources.identity import fingerprint
 from sources.models import SourceKind
 
 # Domains whose pages are official documents rather than articles.
@@ -43,7 +51,11 @@ _NAME = r"[^（）「」『』。<>]+?"
 
 @dataclass(frozen=True)
 class ParsedSource:
-    """The bibliographic description of one source, as found in a note."""
+    """The bibliographic description of one source, as found in a note.
+
+    ``citation`` is the text as written (in the note, the event file or the API
+    request); the stored ``Source.citation`` is rendered from the other fields.
+    """
 
     kind: str
     citation: str
@@ -54,16 +66,38 @@ class ParsedSource:
     publisher: str = ""
     issued: PartialDate | None = None
     url: str = ""
+    pages: str = ""
+    """The document's own pages (an article's 「80～89頁」), never a note's locator."""
 
     @property
     def fingerprint(self) -> str:
-        """Return the natural key: the URL when there is one, else the citation."""
-        basis = f"url|{self.url}" if self.url else f"{self.kind}|{self.citation}"
-        return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+        """Return the natural key: a hash of the normalised structured fields (``sources.identity``)."""
+        issued = self.issued
+        return fingerprint(
+            kind=self.kind, title=self.title, container=self.container, publisher=self.publisher,
+            author=self.author, volume=self.volume, issued_on=issued.start if issued else None,
+            issued_until=issued.until if issued else None, issued_precision=issued.precision if issued else "",
+            url=self.url,
+        )
 
     @property
     def url_domain(self) -> str:
         return url_domain(self.url)
+
+    def completed(self, *, strict: bool = False) -> ParsedSource:
+        """Return this source with the fields left empty read from ``citation``, the text as written.
+
+        Fields given explicitly (and the kind) win over what the text says. With
+        ``strict``, a date in the text that cannot be read raises ``DateParseError``
+        unless the issued date is given; otherwise the text is kept whole as the title.
+        """
+        if not self.citation.strip():
+            return self
+        found = parse_citation(self.citation, kind=self.kind, strict=strict and self.issued is None)
+        return replace(self, **{name: getattr(found, name) for name in _FILLABLE if not getattr(self, name)})
+
+
+_FILLABLE = ("title", "container", "volume", "author", "publisher", "issued", "url", "pages")
 
 
 @dataclass(frozen=True)
@@ -92,9 +126,31 @@ class NoteCitations:
 
 
 def url_domain(url: str) -> str:
+    """Return the site of ``url`` for grouping and filtering: one spelling per domain.
+
+    ``https://WWW.Mofa.go.jp./a``, ``https://mofa.go.jp/b`` and
+    ``https://ｗｗｗ．ｍｏｆａ．ｇｏ．ｊｐ/c`` all give ``mofa.go.jp``: case folded,
+    full-width characters and IDNA (``xn--``) spellings unified into the Unicode
+    form readers can read (``日本.jp``), the root's trailing dot and one leading
+    ``www.`` dropped. Ports and addresses are left as they are.
+    """
     if not url:
         return ""
-    host = (urlparse(url).hostname or "").lower()
+    try:
+        host = urlparse(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return normalise_domain(host)
+
+
+def normalise_domain(host: str) -> str:
+    """Return ``host`` in the one spelling ``url_domain`` uses (see there)."""
+    host = unicodedata.normalize("NFKC", host).strip().lower().rstrip(".")
+    if host and ":" not in host:  # not an IPv6 address
+        try:
+            host = host.encode("idna").decode("idna")
+        except UnicodeError:
+            pass  # not a valid IDNA name: grouped by its plain spelling
     return host.removeprefix("www.")
 
 
@@ -104,7 +160,7 @@ def is_government_url(url: str) -> bool:
 
 
 _URL = re.compile(r"<(?P<url>https?://[^<>\s]+)>")
-_NEWSPAPER = re.compile(r"『(?P<paper>[^『』]*新聞)』（(?P<date>[^（）]+)）")
+_NEWSPAPER = re.compile(r"(?:「(?P<title>[^「」（）。]+)」)?『(?P<paper>[^『』]*新聞)』（(?P<date>[^（）]+)）")
 _DIET = re.compile(
     r"第(?P<session>\d+)回国会(?P<house>衆議院|参議院)(?P<body>[^（）「」『』。]*?)(?:会議録|議録)"
     rf"第(?P<no>{_DIGITS}+)号（(?P<date>[^（）]+)）{_PAGES}"
@@ -125,6 +181,10 @@ _NOTE_REFERENCE = re.compile(
 _TRAILING_DATE = re.compile(r"（(?P<date>[^（）]+)）$")
 _SITE_TITLE = re.compile(r"^(?P<site>[^「」]*?(?:ウェブサイト|日本版)』?)「(?P<title>.*)」$")
 _AUTHOR_TITLE_SITE = re.compile(rf"^(?P<author>{_NAME})「(?P<title>.*)」(?P<site>[^「」]*)$")
+# One citation on its own: 「防衛省「台湾をめぐる最近の動向」（2025.3.10）」, 「『戦略アウトルック2025』」.
+_DOCUMENT = re.compile(
+    rf"^(?P<who>{_NAME})?(?:「(?P<title>.+)」|『(?P<book>.+)』)(?:（(?P<date>(?:[^（）]|（[^（）]*）)+)）)?$"
+)
 
 
 def extract_citations(note: str) -> NoteCitations:
@@ -173,6 +233,41 @@ def extract_citations(note: str) -> NoteCitations:
             )
     found.citations.sort(key=lambda c: c.start)
     return found
+
+
+def parse_citation(text: str, *, kind: str = "", strict: bool = False) -> ParsedSource:
+    """Return the source described by ``text``, one citation given on its own.
+
+    The note patterns are tried first (the first source found is taken, so a
+    whole note may be given). Then 「who「title」（date）」 or 「who『title』」: ``who``
+    is the author of an article, else the publisher. Failing both, the whole text
+    is the title. ``kind`` (when given) is kept. A date that cannot be read raises
+    ``DateParseError`` with ``strict``; otherwise the text is kept whole as the title.
+    """
+    text = " ".join(text.split()).removesuffix("。")
+    try:
+        found = extract_citations(text).citations
+    except DateParseError:
+        if strict:
+            raise
+        found = []
+    if found:
+        return replace(found[0].source, kind=kind or found[0].source.kind)
+    kind = kind or SourceKind.OTHER
+    if match := _DOCUMENT.match(text):
+        try:
+            issued = _issued(match["date"]) if match["date"] else None
+        except DateParseError:
+            if strict:
+                raise
+            return ParsedSource(kind=kind, citation=text, title=text)
+        who = (match["who"] or "").strip()
+        person = kind in (SourceKind.JOURNAL_ARTICLE, SourceKind.NEWSPAPER)
+        return ParsedSource(
+            kind=kind, citation=text, title=match["title"] or match["book"], author=who if person else "",
+            publisher="" if person else who, issued=issued,
+        )
+    return ParsedSource(kind=kind, citation=text, title=text)
 
 
 def _ascii_digits(text: str) -> str:
@@ -258,14 +353,16 @@ def _article(match: re.Match[str]) -> CitationMatch:
     volume = match["volume"] or ""
     author = match["author"].strip()
     citation = f"{author}「{match['title']}」『{match['journal']}』{volume}（{match['date']}）"
+    newspaper = match["journal"].endswith("新聞")  # a signed newspaper article
     return CitationMatch(
         ParsedSource(
-            kind=SourceKind.JOURNAL_ARTICLE,
+            kind=SourceKind.NEWSPAPER if newspaper else SourceKind.JOURNAL_ARTICLE,
             citation=citation,
             title=match["title"],
             author=author,
             container=f"『{match['journal']}』",
             volume=volume,
+            publisher=match["journal"] if newspaper else "",
             issued=_issued(match["date"]),
         ),
         locator=match["pages"] or "",
@@ -293,6 +390,7 @@ def _newspaper(match: re.Match[str]) -> CitationMatch:
         ParsedSource(
             kind=SourceKind.NEWSPAPER,
             citation=match.group(0),
+            title=match["title"] or "",
             container=f"『{match['paper']}』",
             publisher=match["paper"],
             issued=_issued(match["date"]),

@@ -1,4 +1,10 @@
-"""Writes for sources. Services are the only code that creates or changes a Source."""
+"""Writes for sources. Services are the only code that creates or changes a Source.
+
+A source is described by its structured fields; two derived columns follow them
+and are written here only: ``fingerprint`` (its identity, ``sources.identity``)
+and ``citation`` (the paper-style rendering, ``sources.citations.format_citation``,
+a cache other apps read).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,16 +13,20 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.dates import DateParseError, PartialDate, parse_japanese_date
+from core.errors import Conflict
+from core.versioning import check_version
 from sources import linkcheck
+from sources.citations import format_citation
+from sources.identity import source_fingerprint
 from sources.models import FAILING_OUTCOMES, LinkCheck, LinkHealth, LinkOutcome, LinkStatus, Source
 from sources.parsing import ParsedSource, url_domain
 
 ALLOWED_URL_SCHEMES = ("http://", "https://")
-
 
 # What describes the document (frozen once cited beyond draft) versus live information about it.
 BIBLIOGRAPHIC_FIELDS = (
@@ -24,23 +34,44 @@ BIBLIOGRAPHIC_FIELDS = (
     "issued_precision", "issued_text", "url", "accessed_on", "pages",
 )
 LIVE_FIELDS = ("archive_url", "archive_captured_on")
+ISSUED_FIELDS = frozenset({"issued_on", "issued_until", "issued_precision"})
+# What an editor may change; ``citation``, ``fingerprint`` and ``url_domain`` are derived here.
+EDITABLE_FIELDS = frozenset({*BIBLIOGRAPHIC_FIELDS, *LIVE_FIELDS} - {"citation"})
+DERIVED_FIELDS = frozenset({"citation", "fingerprint", "url_domain"})
+
+
+class DuplicateSource(Conflict):
+    """Another current source already describes the same document (the same fingerprint)."""
+
+    code = "duplicate_source"
+
+    def __init__(self, other: Source) -> None:
+        super().__init__(
+            f"同じ出典（id {other.pk}：{other.citation}）が既にあります。その出典を使ってください。",
+            extra={"id": other.pk},
+        )
+        self.other = other
 
 
 def source_ingest(*, parsed: ParsedSource, accessed_on: dt.date | None = None) -> tuple[Source, bool]:
     """Return the Source for ``parsed``, creating it the first time it is seen.
 
-    Idempotent on the natural key (``parsed.fingerprint``): ingesting the same
-    citation again returns the current version of the stored source unchanged
-    and ``created=False``.
+    Idempotent on the natural key (``parsed.fingerprint``, computed from the
+    structured fields): ingesting the same document again, however spelled,
+    returns the current version of the stored source unchanged and
+    ``created=False``, also when another transaction created it meanwhile. The
+    fields ``parsed`` leaves empty are read from ``parsed.citation`` first; the
+    stored ``citation`` is rendered from the fields. Raises ``ValidationError``
+    naming the field for a bad value.
     """
-    existing = Source.objects.filter(fingerprint=parsed.fingerprint, is_current=True).first()
+    parsed = parsed.completed()
+    existing = _current(fingerprint=parsed.fingerprint)
     if existing is not None:
         return existing, False
     issued = parsed.issued
     source = Source(
         fingerprint=parsed.fingerprint,
         kind=parsed.kind,
-        citation=parsed.citation,
         title=parsed.title,
         container=parsed.container,
         volume=parsed.volume,
@@ -53,11 +84,20 @@ def source_ingest(*, parsed: ParsedSource, accessed_on: dt.date | None = None) -
         url=parsed.url,
         url_domain=parsed.url_domain,
         accessed_on=accessed_on if parsed.url else None,
+        pages=parsed.pages,
     )
+    source.citation = format_citation(source)
     _validate(source)
-    source.save()
-    if source.url:
-        LinkHealth.objects.create(source=source)  # unchecked until the first check
+    try:
+        with transaction.atomic():
+            source.save()
+            if source.url:
+                LinkHealth.objects.create(source=source)  # unchecked until the first check
+    except IntegrityError:
+        existing = _current(fingerprint=source.fingerprint)
+        if existing is None:
+            raise
+        return existing, False
     return source, True
 
 
@@ -82,34 +122,66 @@ def sources_publish(*, source_ids: list[int], at: dt.datetime) -> int:
     ).update(published_at=at)
 
 
-def source_update(*, source: Source, data: dict[str, Any]) -> Source:
+def source_update(*, source: Source, data: dict[str, Any], expected_version: str | None = None) -> Source:
     """Change a source and return the source that now carries the change.
 
-    Live fields (the archive copy) change in place. Bibliographic fields change
-    in place while no revision beyond draft cites the source and readers cannot
-    see it; otherwise the change makes a **new version** (returned): releases
-    already published keep citing the old one, new and edited drafts cite the
-    new one, and it reaches readers only through a reviewed release that names
-    the correction. The URL must stay http(s).
-    Raises ``ValidationError`` naming the field for a bad value.
+    ``data`` maps names of ``EDITABLE_FIELDS`` to values. Live fields (the
+    archive copy) change in place. Bibliographic fields change in place while no
+    revision beyond draft cites the source and readers cannot see it; otherwise
+    the change makes a **new version** (returned): releases already published keep
+    citing the old one, new and edited drafts cite the new one, and it reaches
+    readers only through a reviewed release that names the correction.
+
+    With the fields, the derived columns follow: ``citation`` is rendered again
+    and ``fingerprint`` recomputed when an identity field changed (a row kept
+    apart from a duplicate by the structured-identity migration keeps its own
+    until then). The issued date and its text as written stay in agreement:
+    changing ``issued_text`` alone re-reads the date from it, clearing it clears
+    the date. The URL must stay http(s).
+
+    Raises ``ValidationError`` naming the field for a bad value or a derived
+    field (``citation`` is rendered, never written), ``DuplicateSource`` (409)
+    when the new description is that of another current source, and
+    ``PreconditionFailed`` (412) when ``expected_version`` is not the source's
+    current version.
     """
-    source = Source.objects.get(pk=source.pk)  # the stored state decides, not the caller's copy
+    derived = set(data) & DERIVED_FIELDS
+    if derived:
+        raise ValidationError({name: "この項目は他の項目から自動で作られるため変更できません。" for name in derived})
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "この項目はありません。" for name in unknown})
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)  # the stored state decides
+        check_version(source, expected_version, what=f"出典{source.pk}")
+        return _update_locked(source, data)
+
+
+def _update_locked(source: Source, data: dict[str, Any]) -> Source:
+    """``source_update`` under the row lock: in place, or as a new version of a frozen source."""
     changes = {name: value for name, value in data.items() if getattr(source, name) != value}
-    bibliographic = {name: value for name, value in changes.items() if name not in LIVE_FIELDS}
-    if bibliographic and (source.is_frozen or not source.is_current):
+    if not any(name not in LIVE_FIELDS for name in changes):
+        for name, value in changes.items():
+            setattr(source, name, value)
+        _validate(source, described=False)
+        source.save(update_fields=[*changes, "updated_at"])
+        return source
+    if source.is_frozen or not source.is_current:
         return _new_version(source, changes)
     old_url = source.url
-    for name, value in changes.items():
-        setattr(source, name, value)
-    source.url_domain = url_domain(source.url)
-    source.fingerprint = _fingerprint(source)
-    _validate(source)
-    with transaction.atomic():
-        source.save()
-        if source.url != old_url:  # a new address starts a new health record
-            LinkHealth.objects.filter(source=source).delete()
-            if source.url:
-                LinkHealth.objects.create(source=source)
+    _describe(source, changes)
+    try:
+        with transaction.atomic():
+            source.save()
+            if source.url != old_url:  # a new address starts a new health record
+                LinkHealth.objects.filter(source=source).delete()
+                if source.url:
+                    LinkHealth.objects.create(source=source)
+    except IntegrityError:
+        other = _current(fingerprint=source.fingerprint, besides=(source.pk,))
+        if other is None:
+            raise
+        raise DuplicateSource(other) from None
     return source
 
 
@@ -126,13 +198,9 @@ def source_current_version(*, source_id: int) -> Source:
 
 def _new_version(old: Source, changes: dict[str, Any]) -> Source:
     current = source_current_version(source_id=old.pk)
-    new = Source(**{name: getattr(current, name) for name in (*BIBLIOGRAPHIC_FIELDS, *LIVE_FIELDS)})
-    for name, value in changes.items():
-        setattr(new, name, value)
-    new.url_domain = url_domain(new.url)
-    new.fingerprint = _fingerprint(new)
+    new = Source(**{name: getattr(current, name) for name in (*BIBLIOGRAPHIC_FIELDS, *LIVE_FIELDS, "fingerprint")})
     new.previous_version = current
-    _validate(new)
+    _describe(new, changes, replacing=current)
     with transaction.atomic():
         Source.objects.filter(pk=current.pk).update(is_current=False)
         new.save()
@@ -145,6 +213,28 @@ def _new_version(old: Source, changes: dict[str, Any]) -> Source:
     return new
 
 
+def _describe(source: Source, changes: dict[str, Any], *, replacing: Source | None = None) -> None:
+    """Apply bibliographic ``changes`` to ``source`` (unsaved) and derive what follows from them."""
+    identity_before = source_fingerprint(source)
+    for name, value in changes.items():
+        setattr(source, name, value)
+    _reconcile_issued(source, changed=set(changes))
+    source.url_domain = url_domain(source.url)
+    if source_fingerprint(source) != identity_before:
+        source.fingerprint = source_fingerprint(source)
+    source.citation = format_citation(source)
+    _validate(source)
+    other = _current(fingerprint=source.fingerprint, besides=(source.pk, replacing.pk if replacing else None))
+    if other is not None:
+        raise DuplicateSource(other)
+
+
+def _current(*, fingerprint: str, besides: tuple[int | None, ...] = ()) -> Source | None:
+    """The current source with this fingerprint, if any (other than those ``besides``)."""
+    return (Source.objects.filter(fingerprint=fingerprint, is_current=True)
+            .exclude(pk__in=[pk for pk in besides if pk is not None]).first())
+
+
 def _copy_health(health: LinkHealth, source: Source) -> None:
     """The same URL in a new version: what we know of the link carries over."""
     LinkHealth.objects.create(
@@ -154,16 +244,41 @@ def _copy_health(health: LinkHealth, source: Source) -> None:
     )
 
 
-def _fingerprint(source: Source) -> str:
-    """The natural key of a source from its fields (as ingestion computes it)."""
-    return ParsedSource(kind=source.kind, citation=source.citation, url=source.url).fingerprint
+def _reconcile_issued(source: Source, *, changed: set[str]) -> None:
+    """Keep the issued date and its text as written in agreement (see ``source_update``)."""
+    text = source.issued_text.strip()
+    if "issued_text" in changed and not changed & ISSUED_FIELDS:
+        issued = _read_date(text)
+        source.issued_on = issued.start if issued else None
+        source.issued_until = issued.until if issued else None
+        source.issued_precision = issued.precision if issued else ""
+        return
+    issued = _read_date(text)
+    if issued is not None and (issued.start, issued.until, issued.precision) != (
+        source.issued_on, source.issued_until, source.issued_precision
+    ):
+        raise ValidationError({"issued_text": f"発行日（原文）「{text}」が発行日の項目と一致しません。"})
 
 
-def _validate(source: Source) -> None:
+def _read_date(text: str) -> PartialDate | None:
+    if not text:
+        return None
+    try:
+        return parse_japanese_date(text)
+    except DateParseError as exc:
+        raise ValidationError({"issued_text": str(exc)}) from exc
+
+
+def _validate(source: Source, *, described: bool = True) -> None:
+    """Refuse bad values; with ``described``, also a source that names nothing (its fields are being set)."""
     for field in ("url", "archive_url"):
         value = getattr(source, field)
         if value and not value.lower().startswith(ALLOWED_URL_SCHEMES):
             raise ValidationError({field: "URLはhttp://またはhttps://で始まる必要があります。"})
+    if described and not any(getattr(source, name).strip() for name in ("title", "container", "author", "publisher", "url")):
+        raise ValidationError(
+            {"title": "出典を特定する項目（標題・掲載誌紙・著者・発行者・URLのいずれか）を入力してください。"}
+        )
     source.full_clean(exclude=["fingerprint", "url_domain"])
 
 
@@ -192,7 +307,8 @@ def link_check(*, source_id: int, force: bool = False, now: dt.datetime | None =
     host = url_domain(source.url)
     slot = _acquire_host_slot(host)
     try:
-        result = linkcheck.fetch(source.url, timeout=settings.LINK_CHECK_TIMEOUT, user_agent=settings.LINK_CHECK_USER_AGENT)
+        result = linkcheck.fetch(source.url, timeout=settings.LINK_CHECK_TIMEOUT, user_agent=settings.LINK_CHECK_USER_AGENT,
+                                 allow_loopback=settings.LINK_CHECK_ALLOW_LOOPBACK)
     finally:
         cache.delete(slot)
     with transaction.atomic():

@@ -9,7 +9,7 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="sources.link_check_task", bind=True, acks_late=True, max_retries=30)
+@shared_task(name="sources.link_check_task", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=30)
 def link_check_task(self, source_id: int, force: bool = False) -> str:  # type: ignore[no-untyped-def]
     """Check one source's URL. Retried later while its host's check slots are taken."""
     from sources.services import HostBusy, link_check
@@ -24,7 +24,7 @@ def link_check_task(self, source_id: int, force: bool = False) -> str:  # type: 
     return str(check.outcome)
 
 
-@shared_task(name="sources.link_check_all_task")
+@shared_task(name="sources.link_check_all_task", acks_late=True, reject_on_worker_lost=True)
 def link_check_all_task() -> int:
     """Queue a check of every source due for one, spread out in time; return how many."""
     from sources.services import links_due

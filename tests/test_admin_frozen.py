@@ -65,6 +65,9 @@ FROZEN = {
 }
 LIVE = {
     "auth.Group": "accounts and roles, not published content",
+    "axes.AccessAttempt": "login failures counted by django-axes (staff unlock a user here)",
+    "axes.AccessLog": "login audit of django-axes",
+    "axes.AccessFailureLog": "login failure audit of django-axes",
     "auth.User": "accounts, not published content",
     "authtoken.TokenProxy": "API credentials",
     "django_celery_beat.PeriodicTask": "scheduler configuration",

@@ -22,6 +22,7 @@ from core.api import InputSerializer
 from core.errors import ApplicationError, NotFound
 from core.openapi import ERROR
 from core.roles import is_editor, is_reviewer
+from core.versioning import etag_of, expected_from_if_match
 
 PUBLIC_REVISION_FIELDS = (
     "id", "briefing", "section", "base", "status", "number", "heading", "body", "information_as_of",
@@ -109,6 +110,12 @@ def _section(key_or_id: str, briefing: str | None) -> Section:
     return found[0]
 
 
+def with_etag(response: Response, revision_id: int) -> Response:
+    """Give a revision's response its version (``ETag``), for ``If-Match`` on the next PATCH."""
+    response["ETag"] = etag_of(SectionRevision.objects.only("pk", "updated_at").get(pk=revision_id))
+    return response
+
+
 def revision_out(revision_id: int, user: Any) -> dict[str, Any]:
     """The revision as ``user`` may see it (staff fields for editors and reviewers only)."""
     revision = SectionRevision.objects.select_related("section__briefing").get(pk=revision_id)
@@ -141,9 +148,10 @@ class RevisionDetailApi(APIView):
 
     @extend_schema(responses={200: StaffRevisionOutputSerializer, 404: ERROR})
     def get(self, request: Request, revision_id: int) -> Response:
-        if not SectionRevision.objects.visible_to(request.user).filter(pk=revision_id).exists():
+        revision = SectionRevision.objects.visible_to(request.user).filter(pk=revision_id).first()
+        if revision is None:
             raise NotFound(f"版{revision_id}は存在しません。")
-        return Response(self.output(revision_id, request))
+        return with_etag(Response(self.output(revision_id, request)), revision_id)
 
     input_serializer: type[serializers.Serializer[Any]] = DraftInputSerializer
 
@@ -153,11 +161,12 @@ class RevisionDetailApi(APIView):
         data.is_valid(raise_exception=True)
         if not SectionRevision.objects.filter(pk=revision_id).exists():
             raise NotFound(f"版{revision_id}は存在しません。")
-        self.edit(revision_id, request, dict(data.validated_data))
-        return Response(self.output(revision_id, request))
+        expected = expected_from_if_match(request.headers.get("If-Match"))
+        self.edit(revision_id, request, dict(data.validated_data), expected)
+        return with_etag(Response(self.output(revision_id, request)), revision_id)
 
-    def edit(self, revision_id: int, request: Request, fields: dict[str, Any]) -> None:
-        revision_update(revision_id=revision_id, actor=request.user, data=fields)
+    def edit(self, revision_id: int, request: Request, fields: dict[str, Any], expected: str | None) -> None:
+        revision_update(revision_id=revision_id, actor=request.user, data=fields, expected_version=expected)
 
     def output(self, revision_id: int, request: Request) -> dict[str, Any]:
         return revision_out(revision_id, request.user)

@@ -1,5 +1,8 @@
 """Reads of the briefings app.
 
-Import rule: history (as-of) reads only through ``briefings.selectors.history``;
-everything else through ``briefings.selectors.catalog``.
+* ``catalog`` — briefings and sections by their stable identifiers;
+* ``content`` — reader structures assembled from live revision rows (for freezing a
+  release and for previews; readers of a published release read its artefact,
+  ``releases.selectors.history``);
+* ``review`` — what the review page shows; ``source_problems`` — sections citing dead links.
 """

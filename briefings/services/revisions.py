@@ -12,6 +12,7 @@ from briefings.services.content import CitationSpec, RevisionNotEditable, revisi
 from briefings.workflow import WorkflowPermissionDenied
 from core.dates import format_date_ja, today_tokyo
 from core.errors import ApplicationError, NotFound
+from core.versioning import check_version
 from core.roles import is_editor
 from sources.models import Source
 from sources.parsing import extract_citations
@@ -80,7 +81,9 @@ def record_contributor(*, revision: SectionRevision, actor: User) -> None:
         RevisionContributor.objects.get_or_create(revision=revision, user=actor)
 
 
-def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> SectionRevision:
+def revision_update(
+    *, revision_id: int, actor: User, data: dict[str, Any], expected_version: str | None = None
+) -> SectionRevision:
     """Change fields of a draft; claims and footnotes are re-derived from the body.
 
     Citations of footnotes whose key and text survive are kept; a new or
@@ -90,7 +93,9 @@ def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> S
     Raises
     ``RevisionNotEditable`` (409) unless the revision is a draft,
     ``WorkflowPermissionDenied`` unless ``actor`` is an editor and
-    ``BodyValidationError`` (400) for a malformed body; nothing is saved then.
+    ``BodyValidationError`` (400) for a malformed body, ``PreconditionFailed``
+    (412) when ``expected_version`` is not the draft's current version (someone
+    saved it meanwhile); nothing is saved then.
     """
     if not is_editor(actor):
         raise WorkflowPermissionDenied("下書きを編集できるのは編集者（editors）のみです。")
@@ -105,6 +110,7 @@ def revision_update(*, revision_id: int, actor: User, data: dict[str, Any]) -> S
             raise RevisionNotEditable(
                 f"版{revision.pk}は「{revision.get_status_display()}」のため編集できません。新しい下書きを作成してください。"
             )
+        check_version(revision, expected_version, what=f"版{revision.pk}")
         for name, value in data.items():
             setattr(revision, name, value)
         parsed = parse_revision(heading=revision.heading, body=revision.body)
@@ -147,6 +153,7 @@ def revision_cite(
             defaults={"locator": locator, "position": footnote.citations.count()},
         )
         record_contributor(revision=revision, actor=actor)
+        revision.save(update_fields=["updated_at"])  # a new version for optimistic locking
     return citation
 
 
@@ -160,6 +167,7 @@ def citation_update(*, citation_id: int, source: Source | None, locator: str, ac
         if not revision.is_editable:
             raise RevisionNotEditable(f"版{revision.pk}は「{revision.get_status_display()}」のため引用を変更できません。")
         record_contributor(revision=revision, actor=actor)
+        revision.save(update_fields=["updated_at"])  # a new version for optimistic locking
         if source is None:
             citation.delete()
             return None

@@ -45,9 +45,10 @@ class RevisionWithEventsApi(RevisionDetailApi):
     def patch(self, request: Request, revision_id: int) -> Response:
         return super().patch(request, revision_id)
 
-    def edit(self, revision_id: int, request: Request, fields: dict[str, Any]) -> None:
+    def edit(self, revision_id: int, request: Request, fields: dict[str, Any], expected: str | None) -> None:
         event_ids = fields.pop("events", None)
-        revision_edit(revision_id=revision_id, actor=request.user, data=fields, event_ids=event_ids)
+        revision_edit(revision_id=revision_id, actor=request.user, data=fields, event_ids=event_ids,
+                      expected_version=expected)
 
     def output(self, revision_id: int, request: Request) -> dict[str, Any]:
         data = super().output(revision_id, request)

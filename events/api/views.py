@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core.api import InputSerializer
 from core.errors import Conflict, NotFound
 from core.openapi import ERROR
+from core.versioning import etag_of, expected_from_if_match
 from events.filters import EventFilter
 from events.importing import EventFileError, row_from_record
 from events.models import Event
@@ -75,13 +76,13 @@ class EventInputSerializer(InputSerializer):
     sources = EventSourceInputSerializer(many=True, required=False)
 
 
-def _save(request: Request, data: dict[str, Any]) -> Event:
+def _save(request: Request, data: dict[str, Any], expected: str | None = None) -> Event:
     briefing = data.pop("briefing")
     try:
         row = row_from_record(data)
     except EventFileError as exc:
         raise EventInputError(exc.errors) from exc
-    return event_save(briefing_slug=briefing, row=row, actor=request.user)
+    return event_save(briefing_slug=briefing, row=row, actor=request.user, expected_version=expected)
 
 
 def _out(event_id: int) -> dict[str, Any]:
@@ -122,9 +123,10 @@ class EventDetailApi(generics.GenericAPIView[Event]):
     permission_classes = (IsAuthenticatedOrReadOnly,)
 
     def get(self, request: Request, event_id: int) -> Response:
-        if not Event.objects.filter(pk=event_id).exists():
+        event = Event.objects.filter(pk=event_id).first()
+        if event is None:
             raise NotFound(f"出来事{event_id}は存在しません。")
-        return Response(_out(event_id))
+        return Response(_out(event_id), headers={"ETag": etag_of(event)})
 
     def patch(self, request: Request, event_id: int) -> Response:
         event = event_list().filter(pk=event_id).first()
@@ -150,5 +152,5 @@ class EventDetailApi(generics.GenericAPIView[Event]):
         current.update(data.validated_data)
         if not current["briefing"]:
             raise EventInputError(["briefing（節が属するブリーフィング）を指定してください"])
-        _save(request, current)
-        return Response(_out(event_id))
+        _save(request, current, expected_from_if_match(request.headers.get("If-Match")))
+        return Response(_out(event_id), headers={"ETag": etag_of(Event.objects.get(pk=event_id))})

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from releases.models import Release, ReleaseRendering
 from releases.selectors.history import Frozen, artefact_of, content_of, section_labels
 
-RENDER_VERSION = "2"  # bump when templates/releases/_content.html or the snapshot shape changes
+RENDER_VERSION = "3"  # bump when _content.html, briefings/rendering.py output or the snapshot shape changes
 
 # The API's field order (the artefact stores keys sorted; clients read them in this order).
 _SNAPSHOT_ORDER = ("briefing", "release", "kind", "published_at", "information_as_of", "sections", "footnotes",

@@ -14,7 +14,13 @@ trap services_cleanup EXIT
 start_postgres() {  # start_postgres PORT
   PGPORT_LOCAL="$1"
   $SUDO su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null"
-  $SUDO su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/pg.log -w -o '-p $PGPORT_LOCAL -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off' start >/dev/null"
+  # A busy host may hold the port for a moment as the local end of another connection: retry.
+  local attempt
+  for attempt in 1 2 3 4 5 6; do
+    $SUDO su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/pg.log -w -o '-p $PGPORT_LOCAL -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off' start >/dev/null" && return 0
+    [ "$attempt" -lt 6 ] && { echo "PostgreSQL could not start on port $PGPORT_LOCAL (attempt $attempt); retrying" >&2; sleep 3; }
+  done
+  return 1
 }
 
 start_redis() {  # start_redis PORT

@@ -94,7 +94,8 @@ def test_sources_api_filters_and_editor_writes(client, briefing, editor, reviewe
     payload["url"] = "https://www.mod.go.jp/j/test.html"
     created = client.post("/api/sources/", {**payload, "issued": "令7.3.10"}, content_type="application/json", **auth)
     assert created.status_code == 201 and created.json()["issued_on"] == "2025-03-10"
-    assert client.post("/api/sources/", payload, content_type="application/json", **auth).status_code == 409
+    again = {**payload, "issued": "2025.3.10"}  # the same document, its date spelled otherwise
+    assert client.post("/api/sources/", again, content_type="application/json", **auth).status_code == 409
     source_id = created.json()["id"]
     patched = client.patch(f"/api/sources/{source_id}/", {"issued": "2025年3月"}, content_type="application/json", **auth)
     assert patched.status_code == 200 and patched.json()["issued_precision"] == "month"

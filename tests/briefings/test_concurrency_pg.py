@@ -85,3 +85,50 @@ def test_concurrent_approvals_of_one_section_publish_exactly_one(briefing, edito
     assert Release.objects.filter(briefing=briefing).count() == 2
     assert SectionRevision.objects.filter(section=section, status=RevisionStatus.PUBLISHED).get().pk == winners[0]
     assert SectionRevision.objects.get(pk=old.pk).status == RevisionStatus.SUPERSEDED
+
+
+SIX = ("ch1", "ch2-1", "ch3-1", "ch4-1", "ch5", "ch7-2")
+
+
+def test_concurrent_approvals_of_different_sections_never_deadlock(briefing, editor, django_user_model):
+    """20 trials of 6 reviewers approving 6 different sections of one briefing at the same moment."""
+    reviewers = []
+    for index in range(6):
+        user = django_user_model.objects.create_user(f"r{index}", f"r{index}@example.org", "pw", is_staff=True)
+        user.groups.add(Group.objects.get(name="reviewers"))
+        reviewers.append(user)
+    for trial in range(20):
+        # given six submitted drafts, one per section
+        drafts = [
+            _submitted_draft(Section.objects.get(briefing=briefing, key=key), editor, f"試行{trial}節{key}")
+            for key in SIX
+        ]
+        barrier = threading.Barrier(len(drafts))
+        errors: list[BaseException] = []
+
+        def approve(revision_id, actor):  # type: ignore[no-untyped-def]
+            try:
+                barrier.wait(timeout=10)
+                revision_transition(revision_id=revision_id, action=Action.APPROVE, actor=actor)
+            except BaseException as exc:  # noqa: BLE001 - every failure is collected and reported
+                errors.append(exc)
+            finally:
+                from django.db import connections
+
+                connections.close_all()
+
+        # when they are approved at once, each in its own thread, connection and transaction
+        threads = [threading.Thread(target=approve, args=pair) for pair in zip(drafts, reviewers, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        # then no error, every approval is in exactly one release, and the numbers have no gap
+        assert errors == [], f"trial {trial}: {errors!r}"
+        assert all(SectionRevision.objects.get(pk=pk).status == RevisionStatus.PUBLISHED for pk in drafts)
+    numbers = list(Release.objects.filter(briefing=briefing).order_by("number").values_list("number", flat=True))
+    assert numbers == list(range(1, 1 + 1 + 20 * 6))
+    from releases.models import ReleaseSection
+
+    brought = ReleaseSection.objects.filter(release__briefing=briefing, changed=True, release__number__gt=1)
+    assert brought.count() == 20 * 6 and brought.values("revision").distinct().count() == 20 * 6

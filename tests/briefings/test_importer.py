@@ -83,7 +83,9 @@ def test_markers_are_placed_where_the_paper_has_them(briefing):
     assert sections["ch5-3"].heading.text == "日本の対応"
     assert [(r.number, r.offset) for r in sections["ch5-3"].heading.refs] == [(73, 5)]
     # every note is referenced once, numbered 1..96 in reading order
-    numbers = [r.number for s in snapshot.sections for c in ([s.heading] if s.heading else []) + [c for p in s.paragraphs for c in p] for r in c.refs]
+    headings = [s.heading for s in snapshot.sections if s.heading]
+    claims = headings + [c for s in snapshot.sections for p in s.paragraphs for c in p]
+    numbers = [r.number for c in claims for r in c.refs]
     assert sorted(numbers) == list(range(1, 97))
     assert [n.number for n in snapshot.footnotes] == list(range(1, 97))
 
@@ -126,12 +128,13 @@ def test_release_one_is_published_at_the_papers_cutoff(briefing):
 
 
 def test_importing_twice_duplicates_nothing(briefing, paper_text):
-    counts = (Briefing.objects.count(), SectionRevision.objects.count(), Source.objects.count(), Release.objects.count())
+    models = (Briefing, SectionRevision, Source, Release)
+    counts = [model.objects.count() for model in models]
     # when
     result = briefing_import_paper(text=paper_text, slug=briefing.slug)
     # then
     assert result.created is False
-    assert (Briefing.objects.count(), SectionRevision.objects.count(), Source.objects.count(), Release.objects.count()) == counts
+    assert [model.objects.count() for model in models] == counts
 
 
 def test_importing_different_text_under_an_existing_slug_is_refused(briefing, paper_text):

@@ -98,7 +98,7 @@ def test_no_wcag_a_or_aa_violations_on_reader_pages(page, live_server, demo):
     failures = []
     for url in _pages():
         page.goto(f"{live_server.url}{url}")
-        page.add_script_tag(content=script)
+        page.evaluate(script)  # through DevTools: an injected inline <script> is (rightly) refused by the page's CSP
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
         )

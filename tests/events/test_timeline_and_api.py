@@ -13,7 +13,7 @@ def test_timeline_lists_events_with_precision_aware_dates_sources_and_sections(c
     assert html.index("2024年") < html.index("2025年3月6日")  # oldest first
     assert '<time datetime="2025-02-01">2025年2月</time>' in html and "（原文：令和７年（2025年）２月）" in html
     assert "2024年11月29日～30日" in html
-    assert "防衛省「ロシアによるウクライナ侵略の状況（3月10日現在）」（英国防省（25年3月5日））" in html
+    assert "防衛省「ロシアによるウクライナ侵略の状況（3月10日現在）」（2025.3.10）（英国防省（25年3月5日））" in html
     assert 'href="/briefings/world-2025/#sec-ch4-1">（１）ロシア・ウクライナの攻防と国際社会の動き</a>' in html
     assert "強調し、力や威圧" in html  # no spaces left by YAML line folding in Japanese text
 

@@ -6,6 +6,10 @@ import threading
 import time
 
 import pytest
+from django.core.management import call_command
+
+from sources.models import Source
+from tests.events.conftest import EVENTS
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -52,3 +56,10 @@ def site():  # type: ignore[no-untyped-def]
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def every_source(briefing):  # type: ignore[no-untyped-def]
+    """The 53 sources of the paper and the 6 of the demo's events (the defence ministry's decks…), by id."""
+    call_command("import_events", str(EVENTS))
+    return list(Source.objects.order_by("pk"))

@@ -9,6 +9,12 @@ from sources.models import LinkCheck, LinkHealth, LinkStatus, Source
 from sources.services import HostBusy, _acquire_host_slot, link_check, links_due
 
 
+@pytest.fixture(autouse=True)
+def _local_sites_allowed(settings):  # type: ignore[no-untyped-def]
+    """These tests' sites run on 127.0.0.1, which the checker refuses unless told (test_link_checking_ssrf.py)."""
+    settings.LINK_CHECK_ALLOW_LOOPBACK = True
+
+
 def _source(url: str) -> Source:
     return Source.objects.create(fingerprint=url[-64:].rjust(64, "0"), kind="website", citation=url, url=url,
                                  url_domain="127.0.0.1")

@@ -37,6 +37,7 @@ def worker():  # type: ignore[no-untyped-def]
         "PGDATABASE": settings["NAME"], "PGHOST": settings["HOST"] or "127.0.0.1", "PGPORT": str(settings["PORT"]),
         "PGUSER": settings["USER"] or "postgres", "DATABASE_URL": "", "CELERY_BROKER_URL": BROKER,
         "LINK_CHECK_TIMEOUT": "1", "LINK_CHECK_SPACING": "0", "LINK_CHECK_HOST_CONCURRENCY": "2",
+        "LINK_CHECK_ALLOW_LOOPBACK": "1",  # the test's site is on 127.0.0.1
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=2", "--without-gossip",

@@ -29,8 +29,10 @@ from sources.models import Source
 
 UPDATE_AT = dt.datetime(2025, 3, 10, 17, 0, tzinfo=TOKYO)
 CUTOFF = dt.date(2025, 3, 10)
-DECK_UKRAINE = "防衛省「ロシアによるウクライナ侵略の状況（3月10日現在）」"
-DECK_TAIWAN = "防衛省「台湾をめぐる最近の動向」"
+# The defence ministry's decks, by title (sources of demo/events_2025-03.yaml, published by 防衛省).
+DECK_PUBLISHER = "防衛省"
+DECK_UKRAINE = "ロシアによるウクライナ侵略の状況（3月10日現在）"
+DECK_TAIWAN = "台湾をめぐる最近の動向"
 
 
 @dataclass(frozen=True)
@@ -169,9 +171,11 @@ class Command(BaseCommand):
                 data={"body": body, "information_as_of": CUTOFF, "change_summary": update.summary},
             )
             for note in update.notes:
-                source = Source.objects.filter(citation=note.source).first()
+                source = Source.objects.filter(publisher=DECK_PUBLISHER, title=note.source, is_current=True).first()
                 if source is None:
-                    raise CommandError(f"出典「{note.source}」がありません（import_events で登録されます）。")
+                    raise CommandError(
+                        f"出典 {DECK_PUBLISHER}「{note.source}」がありません（import_events で登録されます）。"
+                    )
                 revision_cite(revision_id=draft.pk, footnote_key=note.key, source=source, locator=note.locator,
                               actor=editor)
             if update.extra_events:

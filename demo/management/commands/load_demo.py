@@ -15,11 +15,14 @@ PAPER = DEMO_DIR / "seeds" / "paper_2025-02.txt"
 EVENTS = DEMO_DIR / "events_2025-03.yaml"
 SLUG = "world-2025"
 TITLE = "2025年の国際情勢の概観と展望"
+# (user name = password, role, groups, what the account may do)
 ACCOUNTS = (
-    ("admin", "superuser", ()),
-    ("editor", "editor", ("editors",)),
-    ("editor2", "editor", ("editors",)),
-    ("reviewer", "reviewer", ("reviewers",)),
+    ("editor", "editor", ("editors",), "creates and edits drafts, submits them for review"),
+    ("editor2", "editor", ("editors",),
+     "a second editor: edits the same drafts (concurrent editing, change sets); may not approve them either"),
+    ("reviewer", "reviewer", ("reviewers",),
+     "approves (now or scheduled), rejects with a comment, marks stale sections 'no change needed'"),
+    ("admin", "superuser", (), "everything in the admin, but never approves a revision they changed (four eyes)"),
 )
 
 
@@ -41,7 +44,7 @@ class Command(BaseCommand):
             "import_briefing", str(PAPER), slug=SLUG, title=TITLE, stdout=self.stdout, stderr=self.stderr
         )
         user_model = get_user_model()
-        for username, role, groups in ACCOUNTS:
+        for username, role, groups, _can in ACCOUNTS:
             user, created = user_model.objects.get_or_create(
                 username=username,
                 defaults={"email": f"{username}@example.org", "is_staff": True, "is_superuser": role == "superuser"},
@@ -50,6 +53,14 @@ class Command(BaseCommand):
                 user.set_password(username)
                 user.save(update_fields=["password"])
             user.groups.add(*Group.objects.filter(name__in=groups))
-            self.stdout.write(f"account {username} ({role}): password '{username}'")
+        # The events app's commands (by name: briefings does not import events).
         call_command("import_events", str(EVENTS), stdout=self.stdout, stderr=self.stderr)
         call_command("demo_march_update", briefing=SLUG, stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write(accounts_banner())
+
+
+def accounts_banner() -> str:
+    """Return the demo accounts, one a line, with their password and what each may do."""
+    lines = ["Demo accounts (password = user name), at /admin/:"]
+    lines += [f"  {username:<9} {role:<10} {can}" for username, role, _groups, can in ACCOUNTS]
+    return "\n".join(lines)

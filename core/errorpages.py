@@ -1,0 +1,110 @@
+"""Error responses readers and clients can act on: Japanese pages, JSON under ``/api/``.
+
+* ``handler400``: a malformed request (413 when the body is over the limit).
+* ``handler500``: an unexpected error; **503 with ``Retry-After``** when the
+  cause is the database being unreachable (connection refused, dropped, pool
+  exhausted), so clients and proxies retry instead of reporting a bug.
+* ``ProductErrorPagesMiddleware``: with ``DEBUG`` on (the demo), Django would
+  answer a missing page or an exception with its technical pages, which show
+  settings and code to whoever mistyped a URL; installed last, only while
+  ``DEBUG`` is on and ``DEBUG_TECHNICAL_PAGES`` is off, it serves the pages of
+  ``handler404`` and ``handler500`` instead, as production does, and logs the traceback.
+
+Nothing here touches the database, the session or the user: an error page
+must render while those are down. Templates are rendered without a request
+context for the same reason.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, get_resolver, get_urlconf, resolve
+
+logger = logging.getLogger("django.request")
+
+# What "the database cannot be reached" looks like once Django has wrapped the driver's error.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+_CODES = {400: "invalid", 413: "request_too_large", 429: "throttled", 500: "server_error", 503: "service_unavailable"}
+_TEMPLATES = {413: "413.html", 500: "500.html", 503: "503.html"}
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str, *, field: str | None = None, label: str = ""
+) -> HttpResponse:
+    """Return a ``status`` response carrying ``message``: JSON under ``/api/``, else a Japanese page.
+
+    With ``field``, the JSON body is a field error (``{"<field>": [message]}``)
+    like DRF's validation errors; otherwise ``{"detail": message, "code": …}``.
+    The page says ``label: message`` (``label`` names the field for a person).
+    """
+    if is_api(request):
+        body = {field: [message]} if field else {"detail": message, "code": _CODES.get(status, "error")}
+        response: HttpResponse = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    else:
+        text = f"{label}: {message}" if label else message
+        html = render_to_string(_TEMPLATES.get(status, "400.html"), {"message": text, "status": status})
+        response = HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
+    if status == 503:
+        response["Retry-After"] = str(settings.SERVICE_UNAVAILABLE_RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's ``handler400``: 413 for a body over the limit, 400 otherwise."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(request, 413, f"送信された本文が大きすぎます（上限{limit:,}バイト）。")
+    return error_response(request, 400, "リクエストを処理できませんでした。URLや入力内容をご確認ください。")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's ``handler500``: 503 with ``Retry-After`` while the database is down, else 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return error_response(
+            request, 503,
+            "ただいまデータベースに接続できないため、このページを表示できません。しばらくしてから再度お試しください。",
+        )
+    return error_response(request, 500, "申し訳ありません。サーバーでエラーが発生しました。時間をおいて再度お試しください。")
+
+
+class ProductErrorPagesMiddleware:
+    """Answer unknown URLs, ``Http404`` and unhandled exceptions with the product's pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            resolve(request.path_info, get_urlconf())
+        except Resolver404 as exc:
+            # Django resolves before any view runs, so no process_exception sees this one.
+            return self._not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return self._not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return None  # Django's 403 page is not a technical page
+        logger.error("Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500})
+        response = get_resolver(get_urlconf()).resolve_error_handler(500)(request)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # the traceback is logged just above
+        return response
+
+    @staticmethod
+    def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+        return get_resolver(get_urlconf()).resolve_error_handler(404)(request, exception)  # type: ignore[no-any-return]
