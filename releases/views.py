@@ -248,7 +248,7 @@ def briefing_search(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(f"「{briefing.title}」に公開された版はありません。")
     number = request.GET.get("release", "")
     if number and not number.isdigit():
-        return _bad_request(request, f"release「{number}」は版番号（整数）で指定してください。")
+        return _bad_request(request, f"release「{number[:20]}」は版番号（整数）で指定してください。")
     release = history.release_by_number(briefing=briefing, number=int(number)) if number else latest
     if release is None:
         raise Http404(f"「{briefing.title}」に第{number}版はありません。")

@@ -15,7 +15,7 @@ from briefings.models import Briefing
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 from events.models import EventLink
 from releases.models import ClaimAnchor, Release
-from releases.selectors.history import Frozen, artefact_of, section_labels
+from releases.selectors.history import MAX_NUMBER, Frozen, artefact_of, section_labels
 
 
 @dataclass
@@ -46,6 +46,8 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
     does not show it is the caller's 404). Queries: the anchor rows, the first
     and last releases, the artefact, the events.
     """
+    if number is not None and not 0 < number <= MAX_NUMBER:
+        return None
     rows = list(ClaimAnchor.objects.filter(briefing=briefing, anchor=anchor).values_list("revision_id", "claim_id"))
     if not rows:
         return None

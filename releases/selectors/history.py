@@ -47,7 +47,12 @@ def release_latest(*, briefing: Briefing) -> Release | None:
     return Release.objects.of(briefing).published().newest_first().select_related("briefing").first()
 
 
+MAX_NUMBER = 2**31 - 1  # the column is a 32-bit integer
+
+
 def release_by_number(*, briefing: Briefing, number: int) -> Release | None:
+    if not 0 < number <= MAX_NUMBER:  # a number no release can have, never sent to the database
+        return None
     return Release.objects.of(briefing).published().filter(number=number).select_related("briefing").first()
 
 
