@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from briefings import workflow
-from briefings.forms import CitationAddForm, ReviewActionForm, RevisionForm
+from briefings.forms import ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
 from briefings.models import (
     Briefing,
     Citation,
@@ -26,7 +27,7 @@ from briefings.models import (
     Section,
     SectionRevision,
 )
-from briefings.selectors.review import revision_review
+from briefings.selectors.review import release_note_default, revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
@@ -217,6 +218,7 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
                 revision_transition(
                     revision_id=revision.pk, action=data["action"], actor=request.user,
                     comment=data["comment"], publish_at=data.get("publish_at"),
+                    release_note=data.get("release_note") or None,
                 )
             except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
@@ -272,14 +274,30 @@ class ReviewQueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[ty
     actions = ("approve_together",)
 
     @admin.action(description="選択した版をまとめて承認し、1つの公開版として今すぐ公開")
-    def approve_together(self, request: HttpRequest, queryset: QuerySet[ReviewQueueEntry]) -> None:
+    def approve_together(self, request: HttpRequest, queryset: QuerySet[ReviewQueueEntry]) -> HttpResponse | None:
+        """Ask for the release note first (prefilled from the change summaries), then publish."""
+        revisions = list(queryset.select_related("section").order_by("section__position"))
+        form = ApproveTogetherForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return TemplateResponse(request, "admin/briefings/approve_together.html", {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "まとめて承認：公開版の注記",
+                "revisions": revisions,
+                "form": form if form.is_bound else ApproveTogetherForm(
+                    initial={"release_note": release_note_default(revisions)}
+                ),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            })
         try:
-            published = revisions_approve(revision_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
+            published = revisions_approve(revision_ids=[revision.pk for revision in revisions], actor=request.user,
+                                          release_note=form.cleaned_data["release_note"] or None)
         except ApplicationError as exc:
             self.message_user(request, f"公開しませんでした: {exc.message}", messages.ERROR)
         else:
             numbers = "、".join(f"版{revision.pk}" for revision in published)
             self.message_user(request, f"{numbers}を1つの公開版として公開しました。", messages.SUCCESS)
+        return None
 
     @admin.display(description="審査")
     def review(self, obj: SectionRevision) -> str:

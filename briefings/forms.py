@@ -78,6 +78,10 @@ class ReviewActionForm(forms.Form):
 
     action = forms.ChoiceField(choices=Action.choices, widget=forms.HiddenInput)
     comment = forms.CharField(label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    release_note = forms.CharField(
+        label="公開版の注記（読者向け）", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="何を、なぜ変えたか。空欄なら変更の概要から作ります。",
+    )
     publish_at = forms.DateTimeField(
         label="公開日時（日本時間）",
         required=False,
@@ -100,3 +104,13 @@ class ReviewActionForm(forms.Form):
             elif publish_at <= timezone.now():
                 self.add_error("publish_at", "公開日時は未来の日時にしてください（今すぐ公開する場合は「承認して今すぐ公開」）。")
         return data
+
+
+class ApproveTogetherForm(forms.Form):
+    """The public note of a release that publishes several revisions at once (the reviewers' queue)."""
+
+    release_note = forms.CharField(
+        label="公開版の注記（読者向け）", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="何を、なぜ変えたか。各版の変更の概要から下書きしています。",
+    )

@@ -87,8 +87,20 @@ PUBLISHED_STATUSES = (RevisionStatus.PUBLISHED, RevisionStatus.SUPERSEDED)
 
 
 class ReleaseKind(models.TextChoices):
+    """What a release is to readers.
+
+    * ``update`` — moves the briefing's information cutoff (「…現在」) and notifies subscribers (the feed);
+    * ``minor`` — typos, links, wording: neither moves the cutoff nor notifies;
+    * ``correction`` — fixes an error: keeps the cutoff, notifies, and is counted and marked as a correction.
+    """
+
     UPDATE = "update", "更新"
+    MINOR = "minor", "軽微な変更"
     CORRECTION = "correction", "訂正"
+
+
+NOTIFYING_KINDS = (ReleaseKind.UPDATE, ReleaseKind.CORRECTION)
+"""Release kinds subscribers are told about (minor changes are listed, never announced)."""
 
 
 REVISION_CONTENT_FIELDS = (
@@ -96,7 +108,9 @@ REVISION_CONTENT_FIELDS = (
     "author_id",
 )
 """What a revision says: frozen once it leaves the draft state."""
-REVISION_PUBLICATION_FIELDS = ("published_at", "reviewed_by_id", "reviewed_at", "publish_at", "submitted_at")
+REVISION_PUBLICATION_FIELDS = (
+    "published_at", "reviewed_by_id", "reviewed_at", "publish_at", "submitted_at", "release_note",
+)
 """How it was published: frozen, with the status, once published."""
 
 
@@ -160,7 +174,8 @@ class SectionRevision(TimeStampedModel):
         max_length=16,
         choices=ReleaseKind.choices,
         default=ReleaseKind.UPDATE,
-        help_text="訂正（誤字・リンク切れ等）は情報の基準日を変えずに公開されます。",
+        help_text="更新は情報の基準日を進めて購読者に通知します。軽微な変更（誤字・リンク等）はどちらもしません。"
+        "訂正は基準日を変えずに通知し、訂正として数えられます。",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -181,6 +196,10 @@ class SectionRevision(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField("審査日時", null=True, blank=True)
     review_comment = models.TextField("審査コメント", blank=True)
+    release_note = models.TextField(
+        "公開版の注記", blank=True,
+        help_text="承認時に審査者が書く（確認する）読者向けの注記。変更の概要から下書きされます。",
+    )
     publish_at = models.DateTimeField("公開予定日時", null=True, blank=True)
     published_at = models.DateTimeField("公開日時", null=True, blank=True)
     contributors = models.ManyToManyField(

@@ -16,11 +16,16 @@ from briefings.markup import cross_reference_label, section_references, split_no
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
-def claim_html(claim: SnapshotClaim, section_labels: Mapping[str, str] | None = None) -> SafeString:
+def claim_html(
+    claim: SnapshotClaim, section_labels: Mapping[str, str] | None = None, *, described_by_note: bool = False
+) -> SafeString:
     """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference.
 
     A ``[[sec:key]]`` section reference (see ``briefings.markup``) becomes
     ``<a href="#sec-key">４．（１）</a>`` with the label ``section_labels`` gives it.
+    ``described_by_note``: each reference is described by its note's text
+    (``aria-describedby="fn-text-N"``), so a screen reader reads the note with
+    the number; otherwise by the heading of the notes.
     """
     text = claim.text
     refs = sorted(claim.refs, key=lambda r: r.offset)
@@ -32,9 +37,8 @@ def claim_html(claim: SnapshotClaim, section_labels: Mapping[str, str] | None = 
             parts.append(escape(text[position : ref.offset]))
             parts.append(
                 format_html(
-                    '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="footnotes-label">{0}</a>'
-                    "</sup>",
-                    ref.number,
+                    '<sup class="fnref"><a href="#fn-{0}" id="fnref-{0}" aria-describedby="{1}">{0}</a></sup>',
+                    ref.number, f"fn-text-{ref.number}" if described_by_note else "footnotes-label",
                 )
             )
             position = ref.offset
@@ -46,8 +50,14 @@ def claim_html(claim: SnapshotClaim, section_labels: Mapping[str, str] | None = 
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
-def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
-    """Return a note with cross-references (「前掲脚注<a href="#fn-4">４</a>参照」) and URLs as links."""
+def note_html(
+    note: SnapshotFootnote, numbers: dict[str, int], *, version_dates: Mapping[str, str] | None = None
+) -> SafeString:
+    """Return a note with cross-references (「前掲脚注<a href="#fn-4">４</a>参照」) and URLs as links.
+
+    With ``version_dates`` (URL → the ISO date the author saw it), each URL link
+    is a Robust Link: ``data-originalurl``, and ``data-versiondate`` when known.
+    """
     parts: list[str] = []
     for kind, value in split_note(note.source_text):
         if kind == "xref":
@@ -57,6 +67,11 @@ def note_html(note: SnapshotFootnote, numbers: dict[str, int]) -> SafeString:
                 if number
                 else "?"
             )
+        elif kind == "url" and version_dates is not None:
+            date = format_html(' data-versiondate="{}"', version_dates[value]) if version_dates.get(value) else ""
+            parts.append(format_html(
+                '&lt;<a href="{0}" class="url" rel="noopener" data-originalurl="{0}"{1}>{0}</a>&gt;', value, date,
+            ))
         elif kind == "url":
             parts.append(format_html('&lt;<a href="{0}" class="url" rel="noopener">{0}</a>&gt;', value))
         else:

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "core.request_guard.RequestGuardMiddleware",
     "core.throttling.LoginAttemptLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.locale.NegotiatedLocaleMiddleware",  # Accept-Language only where it changes the response
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,15 +1,25 @@
-"""Atom feed of a briefing's releases: what changed, with links on the canonical origin (``SITE_URL``)."""
+"""Atom feed of a briefing's releases: what changed and why, with links on the canonical origin (``SITE_URL``).
+
+The feed is how readers subscribe, so it announces the releases that notify
+(updates and corrections, ``NOTIFYING_KINDS``); minor changes are listed on the
+release list only. Each entry's summary is HTML: the release note, the
+sections changed with their change summaries, and a link to the changes.
+Conditional requests (``If-None-Match``, ``If-Modified-Since``) get a 304.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.views.decorators.http import condition
 
-from briefings.models import Briefing
+from briefings.models import NOTIFYING_KINDS, Briefing
 from briefings.selectors.catalog import briefing_get
 from core.dates import format_date_ja, to_tokyo
 from core.errors import NotFound
@@ -18,6 +28,7 @@ from releases.models import Release
 from releases.selectors.changes import changed_sections_by_release
 
 FEED_SIZE = 50
+FEED_VERSION = "2"  # bump when an entry's content changes shape
 
 
 @dataclass
@@ -37,9 +48,7 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
             briefing = briefing_get(slug=slug)
         except NotFound as exc:
             raise Http404(exc.message) from exc
-        releases = list(
-            Release.objects.of(briefing).published().newest_first().select_related("briefing")[:FEED_SIZE]
-        )
+        releases = list(_announced(briefing.slug).select_related("briefing")[:FEED_SIZE])
         if not releases:
             raise Http404(f"「{briefing.title}」はまだ公開されていません。")
         return FeedSubject(briefing, releases, changed_sections_by_release(releases=releases))
@@ -48,7 +57,7 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
         return f"{obj.briefing.title}：更新履歴"
 
     def subtitle(self, obj: FeedSubject) -> str:
-        return obj.briefing.description or f"{obj.briefing.title}の公開版（更新・訂正）の一覧"
+        return obj.briefing.description or f"{obj.briefing.title}の公開版（更新・訂正。軽微な変更は版の一覧のみ）"
 
     def link(self, obj: FeedSubject) -> str:
         return absolute_url(reverse("releases:latest", kwargs={"slug": obj.briefing.slug}))
@@ -67,13 +76,25 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
 
     def item_title(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
         release = item[0]
-        return f"第{release.number}版（{release.get_kind_display()}・{release.information_as_of_label}）"
+        return f"{release.edition_kind_label}・{release.information_as_of_label}"
 
     def item_description(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
+        """HTML (Atom ``type="html"``): the note, the sections changed, links; every value escaped."""
         release, changed = item
-        lines = [f"{format_date_ja(to_tokyo(release.published_at).date())}公開。{release.summary}".strip()]
-        lines.extend(f"・{label}：{summary}" if summary else f"・{label}" for label, summary in changed)
-        return "\n".join(lines)
+        slug = release.briefing.slug
+        parts = [format_html("<p>{}公開・{}・{}</p>", format_date_ja(to_tokyo(release.published_at).date()),
+                             release.edition_kind_label, release.information_as_of_label)]
+        if release.summary:
+            parts.append(linebreaks(release.summary, autoescape=True))
+        if changed:
+            parts.append(format_html("<ul>{}</ul>", format_html_join(
+                "", "<li>{}{}</li>", ((label, f"：{summary}" if summary else "") for label, summary in changed)
+            )))
+        if release.number > 1:
+            changes = absolute_url(reverse("releases:changes", kwargs={"slug": slug}))
+            parts.append(format_html('<p><a href="{}?from_release={}&amp;to_release={}">前の版からの変更点</a></p>',
+                                     changes, release.number - 1, release.number))
+        return "".join(parts)
 
     def item_link(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
         release = item[0]
@@ -88,3 +109,25 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
 
     def item_updateddate(self, item: tuple[Release, list[tuple[str, str]]]) -> dt.datetime:
         return item[0].published_at
+
+
+def _announced(slug: str):  # type: ignore[no-untyped-def]
+    return Release.objects.filter(briefing__slug=slug, kind__in=NOTIFYING_KINDS).published().newest_first()
+
+
+def _feed_etag(request: HttpRequest, slug: str) -> str | None:
+    row = _announced(slug).aggregate(newest=Max("pk"), count=Count("pk"))
+    return f'"feed-{FEED_VERSION}-{row["newest"]}-{row["count"]}"' if row["count"] else None
+
+
+def _feed_modified(request: HttpRequest, slug: str) -> dt.datetime | None:
+    return _announced(slug).aggregate(last=Max("published_at"))["last"]  # type: ignore[no-any-return]
+
+
+_feed = ReleaseFeed()
+
+
+@condition(etag_func=_feed_etag, last_modified_func=_feed_modified)
+def conditional_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Atom feed, answering conditional requests with 304 before anything is rendered."""
+    return _feed(request, slug=slug)

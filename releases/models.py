@@ -30,7 +30,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from briefings.models import Briefing, ReleaseKind, Section, SectionRevision
+from briefings.models import Briefing, Claim, ReleaseKind, Section, SectionRevision
 from core.dates import end_of_day_tokyo, format_date_ja
 from core.frozen import AppendOnlyModel, AppendOnlyQuerySet, FrozenRowError
 
@@ -99,6 +99,16 @@ class Release(AppendOnlyModel):
     @property
     def information_as_of_label(self) -> str:
         return f"{format_date_ja(self.information_as_of)}現在"
+
+    @property
+    def edition_label(self) -> str:
+        """「初版」 for the first release, else 「第N版」."""
+        return "初版" if self.number == 1 else f"第{self.number}版"
+
+    @property
+    def edition_kind_label(self) -> str:
+        """「初版」, or 「第2版（更新）」「第3版（訂正）」: the first release has no kind to show."""
+        return "初版" if self.number == 1 else f"第{self.number}版（{self.get_kind_display()}）"
 
 
 class ReleaseSection(AppendOnlyModel):
@@ -182,3 +192,31 @@ class ReleaseRendering(models.Model):
         if not self._state.adding:
             raise FrozenRowError("公開版の描画は変更できません（削除すると保存物から描き直されます）。")
         super().save(*args, **kwargs)
+
+
+class ClaimAnchor(AppendOnlyModel):
+    """Where a sentence's stable anchor stands: one row per published revision whose text contains it.
+
+    Written by the publisher, from the frozen document, for the revisions a
+    release brings (and by a migration for releases frozen before anchors), so
+    "which releases show this sentence" is one join with the manifests. The
+    ``claim`` is the sentence's row in that revision, which events may link to.
+    """
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="+", verbose_name="ブリーフィング")
+    anchor = models.CharField("アンカー", max_length=16)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+", verbose_name="節")
+    revision = models.ForeignKey(SectionRevision, on_delete=models.PROTECT, related_name="+", verbose_name="版")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+", verbose_name="文")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文のアンカー"
+        verbose_name_plural = "文のアンカー"
+        indexes = [models.Index(fields=("briefing", "anchor"), name="claim_anchor_lookup")]
+        constraints = [models.UniqueConstraint(fields=("revision", "anchor"), name="claim_anchor_once_per_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.anchor} @ #{self.revision_id}"

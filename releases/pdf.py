@@ -26,7 +26,7 @@ from core.fonts import japanese_font_check
 from core.site import absolute_url
 from releases.selectors.history import Frozen
 
-PDF_VERSION = 2  # bump when templates/releases/release_pdf.html changes
+PDF_VERSION = 3  # bump when templates/releases/release_pdf.html or the PDF options change
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,8 @@ def render_pdf(frozen: Frozen) -> bytes:
         {"briefing": SimpleNamespace(**document["briefing"]), "release": frozen.release, "content": content,
          "notes": notes_by_section, "permalink": document["release"]["url"], "digest": frozen.digest},
     )
-    return HTML(string=html, base_url=absolute_url("/")).write_pdf()  # type: ignore[no-any-return]
+    # Tagged (PDF/UA-1): structure, reading order, the document language (``<html lang="ja">``) and title.
+    return HTML(string=html, base_url=absolute_url("/")).write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
 
 
 def release_pdf_store(frozen: Frozen) -> bytes:

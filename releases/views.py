@@ -2,33 +2,48 @@
 
 Every page of a release is served from what was frozen when it was published:
 the release row, its manifest and its artefact (with the renderings derived
-from it), never the live revision, footnote or source rows.
+from it), never the live revision, footnote or source rows. Live information
+(a newer release, events not yet reflected, archived copies of sources) is
+shown beside the frozen text and marked as such (``releases.selectors.currency``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from types import SimpleNamespace
+from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
 
-from briefings.models import Briefing
+from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.catalog import briefing_get
-from core.dates import day_has_ended, format_date_ja, is_future_day, parse_iso_day, to_tokyo
+from core.dates import format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
 from core.errors import NotFound
 from core.site import absolute_url
-from releases.caching import cached_release_page, immutable_hit
+from releases import citing, memento
+from releases.anchors import is_anchor
+from releases.caching import cached_release_page, etag_of, if_none_match, respond
 from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
-from releases.selectors.changes import changes_between, section_history
+from releases.selectors.changes import changed_sections_by_release, changes_between, section_history
+from releases.selectors.claims import claim_view
+from releases.selectors.currency import Currency, archived_copies, currency_of
 from releases.services.rendering import rendering_for
 from sources.citations import to_csl
 from sources.models import Source, SourceKind
 
 HISTORY_PAGE = 50
+RELEASE_LIST_PAGE = 20
+_LIVE_SLOT = re.compile(r"<!--live:[-\w]+-->")
 
 
 def briefing_list(request: HttpRequest) -> HttpResponse:
@@ -36,19 +51,57 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 
 def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Original Resource: the latest release, or with ``Accept-Datetime`` the TimeGate (RFC 7089)."""
     briefing = _briefing(slug)
+    if "Accept-Datetime" in request.headers:
+        return _timegate(request, briefing)
     release = history.release_latest(briefing=briefing)
     if release is None:
         raise Http404(f"「{briefing.title}」はまだ公開されていません。")
-    return cached_release_page(
-        request, key=f"latest:{release.pk}", immutable=False,
-        render=lambda: _render_release(request, release, view="latest"),
-    )
+    first = history.release_first(briefing=briefing) or release
+    response = _release_page(request, release, view="latest", headers={
+        "Link": memento.original_link_header(slug, first, release), "Vary": "accept-datetime",
+    })
+    return response
+
+
+def _timegate(request: HttpRequest, briefing: Briefing) -> HttpResponse:
+    """302 to the release in force at the ``Accept-Datetime`` instant (before the first: the first)."""
+    try:
+        moment = memento.parse_accept_datetime(request.headers["Accept-Datetime"])
+    except memento.MalformedAcceptDatetime:
+        response = _bad_request(
+            request, f"Accept-Datetime「{request.headers['Accept-Datetime'][:100]}」を読み取れません。"
+            + memento.ACCEPT_DATETIME_HELP,
+        )
+        response["Vary"] = "accept-datetime"
+        return response
+    latest = history.release_latest(briefing=briefing)
+    if latest is None:
+        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+    release = history.release_as_of(briefing=briefing, at=moment) or history.release_first(briefing=briefing) or latest
+    around = history.neighbours_of(release=release, latest=latest)
+    response = HttpResponseRedirect(memento.memento_url(briefing.slug, release.number))
+    response["Link"] = memento.link_header(briefing.slug, around, selected=release)
+    response["Cache-Control"] = "public, no-cache"
+    response["Vary"] = "accept-datetime"
+    return response
+
+
+def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """The date picker's target (a plain GET form): on to ``/as-of/<date>/``, or a clear 400."""
+    briefing = _briefing(slug)
+    day = request.GET.get("date", "").strip()
+    if not day:
+        return _bad_request(request, "日付を選んでください（YYYY-MM-DD、例：2025-02-09）。")
+    if parse_iso_day(day) is None:
+        return _bad_request(
+            request, f"日付「{day[:40]}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。"
+        )
+    return HttpResponseRedirect(reverse("releases:as_of", kwargs={"slug": briefing.slug, "day": day}))
 
 
 def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
-    if (hit := immutable_hit(request)) is not None:
-        return hit
     briefing = _briefing(slug)
     as_of = parse_iso_day(day)
     if as_of is None:
@@ -60,38 +113,131 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
-    return cached_release_page(
-        request, key=f"as-of:{release.pk}:{as_of.isoformat()}", immutable=day_has_ended(as_of),
-        render=lambda: _render_release(request, release, view="as_of", as_of=as_of),
-    )
+    return _release_page(request, release, view="as_of", as_of=as_of)
 
 
 def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    if (hit := immutable_hit(request)) is not None:
-        return hit
-    release = _release(slug, number)
-    return cached_release_page(
-        request, key=f"release:{release.pk}", immutable=True,
-        render=lambda: _render_release(request, release, view="release"),
-    )
+    return _release_page(request, _release(slug, number), view="release")
+
+
+def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every public release, newest first, paginated: edition, dates, kind, note, what it changed."""
+    briefing = _briefing(slug)
+    kind = request.GET.get("kind", "")
+    if kind and kind not in ReleaseKind.values:
+        kinds = "、".join(f"{value}（{label}）" for value, label in ReleaseKind.choices)
+        return _bad_request(request, f"種別「{kind[:40]}」はありません（{kinds}）。")
+    releases = history.release_queryset(briefing=briefing, kind=kind)
+    latest = history.release_latest(briefing=briefing)
+    if latest is None:
+        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+    paginator = Paginator(releases, RELEASE_LIST_PAGE)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
+        raise Http404(f"版の一覧に{number[:20]}ページ目はありません（全{paginator.num_pages}ページ）。")
+    page = paginator.page(int(number))
+    changed = changed_sections_by_release(releases=list(page.object_list))
+    return render(request, "releases/release_list.html", {
+        "briefing": briefing, "page": page, "kind": kind, "kinds": ReleaseKind.choices, "latest": latest,
+        "entries": [(release, changed.get(release.pk, [])) for release in page.object_list],
+        "corrections": history.corrections_up_to(release=latest),
+        "timemap": reverse("releases:timemap", kwargs={"slug": slug}),
+    })
 
 
 def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Release ``number`` as a PDF: the stored file, rendered from the artefact if not stored yet.
 
-    Without a font covering Japanese nothing is rendered or stored: a 503 page says why.
+    Immutable (a release never changes): a year of caching, an ``ETag`` of the
+    bytes and ``Last-Modified`` at the publication time, both answered with 304.
+    A stored file is served even while the database is down (without
+    ``Last-Modified`` then). Without a font covering Japanese nothing is
+    rendered or stored: a 503 page says why.
     """
     data = stored_pdf(slug, number)
     if data is None:
-        release = _release(slug, number)
+        release: Release | None = _release(slug, number)
         try:
             data = release_pdf_store(history.artefact_of(release=release))
         except PdfUnavailable as exc:
             return render(request, "503.html", {"message": exc.message}, status=503)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
+    else:
+        release = _release_if_reachable(slug, number)
+    etag = etag_of(data)
+    modified = http_date(release.published_at.timestamp()) if release else ""
+    since = request.headers.get("If-Modified-Since", "")
+    if if_none_match(request, etag) or (modified and not request.headers.get("If-None-Match") and since == modified):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{slug}-release-{number}.pdf"'
+    response["ETag"] = etag
+    if modified:
+        response["Last-Modified"] = modified
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+CITE_FORMATS = {
+    "bib": ("application/x-bibtex; charset=utf-8", citing.to_bibtex),
+    "ris": ("application/x-research-info-systems; charset=utf-8", citing.to_ris),
+    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8",
+             lambda c: json.dumps([citing.to_csl(c)], ensure_ascii=False, indent=1) + "\n"),
+}
+
+
+def release_cite(request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+    """``cite.bib`` / ``cite.ris`` / ``cite.json``: the release for reference managers, read today.
+
+    ``?anchor=c-…`` cites one sentence of the release.
+    """
+    if fmt not in CITE_FORMATS:
+        raise Http404(f"引用の形式「{fmt[:20]}」はありません（cite.bib、cite.ris、cite.json）。")
+    release = _release(slug, number)
+    anchor = request.GET.get("anchor", "")
+    if anchor and not is_anchor(anchor):
+        return _bad_request(request, f"anchor「{anchor[:40]}」は文のアンカー（c- で始まる12文字）ではありません。")
+    meta = rendering_for(release=release, fields=("page_meta",))["page_meta"]
+    citation = citing.ReleaseCitation.of(meta, accessed=today_tokyo(), anchor=anchor)
+    content_type, write = CITE_FORMATS[fmt]
+    body = write(citation).encode("utf-8")
+    response = respond(request, body=body, etag=etag_of(body), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{citation.key}.{fmt}"'
+    return response
+
+
+def claim_page(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
+    """One sentence: the releases it appears in, its notes and sources, the events linked to it."""
+    briefing = _briefing(slug)
+    number = request.GET.get("release", "")
+    if number and not number.isdigit():
+        return _bad_request(request, f"release「{number[:20]}」は版番号（整数）で指定してください。")
+    view = claim_view(briefing=briefing, anchor=anchor, number=int(number) if number else None) \
+        if is_anchor(anchor) else None
+    if view is None:
+        where = f"第{number}版に" if number else "公開された版に"
+        raise Http404(f"「{briefing.title}」の{where}文「{anchor[:20]}」はありません。")
+    meta = rendering_for(release=view.shown.release, fields=("page_meta",))["page_meta"]
+    citation = citing.ReleaseCitation.of(meta, accessed=today_tokyo(), anchor=anchor)
+    return render(request, "releases/claim.html", {
+        "briefing": briefing, "view": view, "release": view.shown.release, "citation": citation,
+        "styles": _styles(citation),
+        "cite_query": f"?anchor={anchor}",
+    })
+
+
+def timemap(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Memento TimeMap of every public release (``application/link-format``)."""
+    entries = memento.timemap_entries(slug, history.release_list(briefing=_briefing(slug)))
+    body = memento.timemap_link_format(slug, entries).encode("utf-8")
+    return respond(request, body=body, etag=etag_of(body), content_type="application/link-format; charset=utf-8")
+
+
+def timemap_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """The TimeMap as JSON (the Memento aggregator's shape)."""
+    entries = memento.timemap_entries(slug, history.release_list(briefing=_briefing(slug)))
+    body = json.dumps(memento.timemap_json(slug, entries), ensure_ascii=False, indent=1).encode("utf-8")
+    return respond(request, body=body, etag=etag_of(body), content_type="application/json")
 
 
 def briefing_search(request: HttpRequest, slug: str) -> HttpResponse:
@@ -102,7 +248,7 @@ def briefing_search(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(f"「{briefing.title}」に公開された版はありません。")
     number = request.GET.get("release", "")
     if number and not number.isdigit():
-        return _bad_request(request, f"release「{number}」は版番号（整数）で指定してください。")
+        return _bad_request(request, f"release「{number[:20]}」は版番号（整数）で指定してください。")
     release = history.release_by_number(briefing=briefing, number=int(number)) if number else latest
     if release is None:
         raise Http404(f"「{briefing.title}」に第{number}版はありません。")
@@ -244,23 +390,98 @@ def _release(slug: str, number: int) -> Release:
     return release
 
 
-def _render_release(request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None = None) -> HttpResponse:
-    """The page of a frozen release: the stored body, and the chrome around it from the release row."""
-    rendering = rendering_for(release=release, fields=("content_html", "page_meta"))
-    first = history.release_first(briefing=release.briefing)
-    path = reverse("releases:release", kwargs={"slug": release.briefing.slug, "number": release.number})
-    return render(
-        request,
-        "releases/release_detail.html",
-        {
-            "briefing": SimpleNamespace(**rendering["page_meta"]["briefing"]),
-            "release": release,
-            "digest": rendering["page_meta"]["digest"],
-            "content_html": mark_safe(rendering["content_html"]),  # noqa: S308 - rendered from the artefact by our own escaping templates
-            "view": view,
-            "as_of": as_of,
-            "permalink": absolute_url(path),
-            "first": first,
-            "since": to_tokyo(first.published_at).date() if first else None,
-        },
+def _release_if_reachable(slug: str, number: int) -> Release | None:
+    """The release, or None while the database cannot be reached (a stored file is served anyway)."""
+    try:
+        return _release(slug, number)
+    except DatabaseError:
+        return None
+
+
+def _release_page(
+    request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A page of a frozen release with the live information beside it, cached per state of both.
+
+    Release and as-of pages are Mementos (``Memento-Datetime`` and ``Link``);
+    the latest page is the Original Resource and passes its own ``headers``.
+    """
+    latest = history.release_latest(briefing=release.briefing) or release
+    currency = currency_of(release=release, latest=latest)
+
+    def memento_headers() -> dict[str, str]:
+        if headers is not None:
+            return headers
+        around = history.neighbours_of(release=release, latest=latest)
+        return {"Memento-Datetime": memento.memento_datetime(release),
+                "Link": memento.link_header(release.briefing.slug, around, selected=release)}
+
+    return cached_release_page(
+        request, key=f"{view}:{release.pk}:{as_of}:{currency.stamp}",
+        render=lambda: _render_release(request, release, view=view, as_of=as_of, currency=currency),
+        headers=memento_headers,
     )
+
+
+def _render_release(
+    request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None, currency: Currency
+) -> HttpResponse:
+    """The page of a frozen release: the stored body, and around it the release row and the live state."""
+    rendering = rendering_for(release=release, fields=("content_html", "page_meta"))
+    meta = rendering["page_meta"]
+    slug = release.briefing.slug
+    around = history.neighbours_of(release=release, latest=currency.latest)
+    citation = citing.ReleaseCitation.of(meta, accessed=currency.today)
+    labels: dict[str, str] = meta["labels"]
+    pending = [(key, labels.get(key, key), events) for key, events in currency.pending.items()]
+    return render(request, "releases/release_detail.html", {
+        "briefing": SimpleNamespace(**meta["briefing"]),
+        "release": release,
+        "digest": meta["digest"],
+        "content_html": _with_live(rendering["content_html"], currency, meta),
+        "view": view,
+        "as_of": as_of,
+        "permalink": absolute_url(reverse("releases:release", kwargs={"slug": slug, "number": release.number})),
+        "around": around,
+        "currency": currency,
+        "pending": pending,
+        "corrections": history.corrections_up_to(release=release),
+        "citation": citation,
+        "styles": _styles(citation),
+        "highwire": citing.highwire(citation, pdf_url=absolute_url(
+            reverse("releases:release_pdf", kwargs={"slug": slug, "number": release.number}))),
+        "description": _description(meta, release),
+        "today": currency.today,
+    })
+
+
+def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:
+    return [("sist02", "SIST 02", citing.sist02(citation)), ("apa", "APA", citing.apa(citation)),
+            ("chicago", "Chicago", citing.chicago(citation))]
+
+
+def _description(meta: dict[str, Any], release: Release) -> str:
+    briefing = meta["briefing"]
+    lead = briefing.get("description") or f"{briefing['title']}。"
+    return f"{lead}{release.edition_label}（{release.information_as_of_label}）。{release.summary}"[:300]
+
+
+def _with_live(content_html: str, currency: Currency, meta: dict[str, Any]) -> SafeString:
+    """The frozen body with the live parts put beside it: event badges on sections, archived copies.
+
+    The stored rendering marks where a section's live badge goes
+    (``<!--live:<key>-->``); a Robust Link gets ``data-versionurl`` when an
+    archived copy of its source is known now. The text is never touched.
+    """
+    html = content_html
+    for key, events in currency.pending.items():
+        badge = format_html(
+            '<a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events)
+        )
+        html = html.replace(f"<!--live:{key}-->", f" {badge}", 1)
+    html = _LIVE_SLOT.sub("", html)  # sections with nothing live to show
+    for url, archive in archived_copies(source_ids=meta["source_ids"]).items():
+        original = f'data-originalurl="{escape(url)}"'
+        html = html.replace(original, f'{original} data-versionurl="{escape(archive)}"')
+    return mark_safe(html)  # noqa: S308 - the stored rendering is ours; inserted values are escaped above

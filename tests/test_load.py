@@ -88,7 +88,8 @@ def _check_json(body: bytes) -> tuple[int, int]:
 def _check_html(body: bytes) -> tuple[int, int]:
     html = body.decode()
     assert html.rstrip().endswith("</html>")
-    release = int(re.search(r'class="release-number">第(\d+)版', html)[1])  # type: ignore[index]
+    edition = re.search(r'class="release-number">(初版|第(\d+)版)', html)
+    release = 1 if edition[1] == "初版" else int(edition[2])  # type: ignore[index]
     notes = [int(n) for n in re.findall(r'<li id="fn-(\d+)"', html)]
     assert notes == list(range(1, len(notes) + 1))
     assert {int(n) for n in re.findall(r'href="#fn-(\d+)" id="fnref', html)} <= set(notes)

@@ -55,7 +55,7 @@ class StaffRevisionOutputSerializer(RevisionOutputSerializer):
     class Meta(RevisionOutputSerializer.Meta):
         fields = (
             *PUBLIC_REVISION_FIELDS, "author", "contributors", "submitted_at", "reviewed_by", "reviewed_at",
-            "review_comment", "publish_at", "actions",
+            "review_comment", "release_note", "publish_at", "actions",
         )
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
@@ -79,6 +79,11 @@ class DraftInputSerializer(InputSerializer):
 class ApproveInputSerializer(InputSerializer):
     publish_at = serializers.DateTimeField(required=False, help_text="ISO datetime; future = scheduled")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    release_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000,
+        help_text="the public note of the release (what changed and why); omitted or blank: drafted from the "
+                  "change summary",
+    )
 
 
 class RejectInputSerializer(InputSerializer):
@@ -185,6 +190,7 @@ class _TransitionApi(APIView):
             actor=request.user,
             comment=data.validated_data.get("comment", ""),
             publish_at=publish_at,
+            release_note=data.validated_data.get("release_note") or None,
         )
         return Response(revision_out(revision_id, request.user))
 

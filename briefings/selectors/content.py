@@ -44,6 +44,8 @@ class SnapshotClaim:
     id: int
     text: str
     refs: tuple[SnapshotRef, ...]
+    anchor: str = ""
+    """The sentence's stable anchor in a release (``releases.anchors``); empty outside releases."""
 
 
 @dataclass

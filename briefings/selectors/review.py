@@ -1,9 +1,11 @@
 """What a reviewer (or the editor) sees of one revision: its base, the diff, a preview."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefings.diffing import SectionDiff, comparable_from_body, diff_comparables
+from briefings.markup import without_marks
 from briefings.models import RevisionStatus, RevisionTransition, SectionRevision
 from briefings.selectors.content import Preview, SourceUpdate, revision_preview, source_updates
 
@@ -20,6 +22,9 @@ class RevisionReview:
     transitions: list[RevisionTransition]
     source_updates: list[SourceUpdate]
     """Corrected sources this revision brings (each shown to the reviewer with both versions)."""
+    release_note: str
+    """The public note the reviewer confirms when approving: the one already given, else the draft from
+    the change summary (``release_note_default``)."""
 
 
 def revision_review(*, revision_id: int) -> RevisionReview:
@@ -50,4 +55,29 @@ def revision_review(*, revision_id: int) -> RevisionReview:
             RevisionTransition.objects.filter(revision=revision).select_related("actor").order_by("created_at", "pk")
         ),
         source_updates=source_updates(revision=revision),
+        release_note=revision.release_note or release_note_default([revision]),
     )
+
+
+def release_note_default(revisions: Sequence[SectionRevision]) -> str:
+    """Draft the public note of a release from the change summaries of the revisions it brings.
+
+    One revision: its change summary. Several: one line each, named as readers
+    name the section (「４．（１）ロシア・ウクライナの攻防…：…」). The reviewer
+    confirms or rewrites it when approving. One query for the parents' labels.
+    """
+    summaries = [revision for revision in revisions if revision.change_summary.strip()]
+    if len(revisions) == 1:
+        return revisions[0].change_summary.strip()
+    parents = dict(
+        SectionRevision.objects.current()
+        .filter(section_id__in={revision.section.parent_id for revision in summaries if revision.section.parent_id})
+        .values_list("section_id", "number")
+    )
+    lines = []
+    for revision in summaries:
+        prefix = parents.get(revision.section.parent_id, "") if revision.section.parent_id else ""
+        label = f"{prefix}{revision.number}{without_marks(revision.heading)}"
+        summary = revision.change_summary.strip()
+        lines.append(f"・{label}：{summary}" if label else f"・{summary}")
+    return "\n".join(lines)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from briefings import publication, workflow
 from briefings.models import Briefing, ReleaseKind, RevisionStatus, RevisionTransition, SectionRevision
 from briefings.selectors.content import cited_source_ids
+from briefings.selectors.review import release_note_default
 from briefings.signals import revision_transitioned
 from briefings.workflow import Action, InvalidTransition, Move, StaleBase
 from core.dates import format_date_ja, to_tokyo
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from briefings.workflow import User
 
 logger = logging.getLogger(__name__)
+
+RELEASE_NOTE_MAX = 4000
 
 
 def person(actor: User | None) -> User | None:
@@ -57,13 +60,18 @@ def revision_transition(
     actor: User | None,
     comment: str = "",
     publish_at: dt.datetime | None = None,
+    release_note: str | None = None,
 ) -> SectionRevision:
     """Perform a workflow ``action`` on a revision for ``actor`` and return it.
 
     Approving publishes now, or schedules when ``publish_at`` is in the future;
-    the release is of the revision's ``release_kind`` (a correction keeps the
-    briefing's information cutoff). Rebasing moves a draft's base to the
-    section's current published revision, keeping the editor's text.
+    the release is of the revision's ``release_kind`` (an update moves the
+    briefing's information cutoff; a minor change and a correction keep it).
+    ``release_note`` is the public note of the release, written or confirmed by
+    the reviewer (``None``: the draft made from the change summary); it is
+    kept on the revision, so a scheduled publication uses the note approved.
+    Rebasing moves a draft's base to the section's current published revision,
+    keeping the editor's text.
     Raises ``NotFound``, ``InvalidTransition`` (409), ``WorkflowPermissionDenied``
     (403), ``StaleBase`` and ``Conflict`` (409: the section was published again
     since the draft was based, or another revision of it is scheduled),
@@ -80,6 +88,8 @@ def revision_transition(
         if handler is None:
             raise InvalidTransition(f"「{Action(move.action).label}」は直接実行できません。")
         _check_inputs(move, comment=comment, publish_at=publish_at, now=now)
+        if move.action in (Action.APPROVE, Action.SCHEDULE):
+            revision.release_note = _note(release_note, [revision])
         handler(revision, move, actor, comment, publish_at)
         _send_after_commit([revision.pk], move.action)
     revision.refresh_from_db()
@@ -87,13 +97,17 @@ def revision_transition(
 
 
 @retry_on_conflict()
-def revisions_approve(*, revision_ids: list[int], actor: User | None, comment: str = "") -> list[SectionRevision]:
+def revisions_approve(
+    *, revision_ids: list[int], actor: User | None, comment: str = "", release_note: str | None = None
+) -> list[SectionRevision]:
     """Approve several submitted revisions of one briefing as a single new release.
 
     All or nothing: each revision is checked as a single approval would be
     (state, role, four eyes, stale base, pending schedule) and the first refusal
-    aborts the whole batch. The release is a correction only when every
-    revision is a correction. Returns the published revisions.
+    aborts the whole batch. The release is an update when any revision is one,
+    else a correction when any is one, else a minor change. ``release_note`` is
+    its public note (``None``: drafted from the change summaries). Returns the
+    published revisions.
     """
     if not revision_ids:
         raise InvalidTransition("承認する版が選ばれていません。")
@@ -106,8 +120,11 @@ def revisions_approve(*, revision_ids: list[int], actor: User | None, comment: s
             workflow.check(revision, Action.APPROVE, actor)
             _check_publishable(revision)
         kinds = {revision.release_kind for revision in revisions}
-        kind = ReleaseKind.CORRECTION if kinds == {ReleaseKind.CORRECTION} else ReleaseKind.UPDATE
-        _publish(revisions, actor=actor, action=Action.APPROVE, comment=comment, kind=kind)
+        kind = next(k for k in (ReleaseKind.UPDATE, ReleaseKind.CORRECTION, ReleaseKind.MINOR) if k in kinds)
+        note = _note(release_note, revisions)
+        for revision in revisions:
+            revision.release_note = note
+        _publish(revisions, actor=actor, action=Action.APPROVE, comment=comment, kind=kind, summary=note)
         _send_after_commit([revision.pk for revision in revisions], Action.APPROVE)
     return list(SectionRevision.objects.filter(pk__in=[r.pk for r in revisions]).order_by("pk"))
 
@@ -272,7 +289,7 @@ def _publish(
             apply_transition(revision=old, action=Action.SUPERSEDE, actor=actor)
         fields: dict[str, object] = {"published_at": now, "review_comment": ""}
         if action == Action.APPROVE:
-            fields.update(reviewed_by=reviewer, reviewed_at=now)
+            fields.update(reviewed_by=reviewer, reviewed_at=now, release_note=revision.release_note)
         apply_transition(revision=revision, action=action, actor=actor, comment=comment, fields=fields)
     return publication.publish(
         publication.PublishRequest(
@@ -302,13 +319,14 @@ def _plain(revision: SectionRevision, move: Move, actor: User | None, comment: s
 
 
 def _unschedule(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
-    apply_transition(revision=revision, action=move.action, actor=actor, comment=comment, fields={"publish_at": None})
+    apply_transition(revision=revision, action=move.action, actor=actor, comment=comment,
+                     fields={"publish_at": None, "release_note": ""})
 
 
 def _withdraw(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
     """Take a scheduled revision back to draft: it will need a new review."""
     apply_transition(revision=revision, action=move.action, actor=actor, comment=comment,
-                     fields={"publish_at": None, "reviewed_by": None, "reviewed_at": None})
+                     fields={"publish_at": None, "reviewed_by": None, "reviewed_at": None, "release_note": ""})
 
 
 def _rebase(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
@@ -324,13 +342,15 @@ def _schedule(revision: SectionRevision, move: Move, actor: User | None, comment
     _check_publishable(revision)
     apply_transition(
         revision=revision, action=move.action, actor=actor, comment=comment,
-        fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "publish_at": at, "review_comment": ""},
+        fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "publish_at": at, "review_comment": "",
+                "release_note": revision.release_note},
     )
 
 
 def _publish_one(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
     _check_publishable(revision)
-    _publish([revision], actor=actor, action=move.action, comment=comment, kind=revision.release_kind)
+    _publish([revision], actor=actor, action=move.action, comment=comment, kind=revision.release_kind,
+             summary=revision.release_note or release_note_default([revision]))
 
 
 _HANDLERS = {
@@ -344,6 +364,15 @@ _HANDLERS = {
     Action.APPROVE: _publish_one,
     Action.PUBLISH: _publish_one,
 }
+
+
+def _note(given: str | None, revisions: list[SectionRevision]) -> str:
+    """The public note of a release: the reviewer's, else the draft made from the change summaries."""
+    note = (given or "").strip()
+    if len(note) > RELEASE_NOTE_MAX:
+        raise ApplicationError(f"公開版の注記は{RELEASE_NOTE_MAX}字以内にしてください（{len(note)}字）。",
+                               extra={"errors": {"release_note": [f"{RELEASE_NOTE_MAX}字以内にしてください。"]}})
+    return note or release_note_default(revisions)
 
 
 def _send_after_commit(revision_ids: list[int], action: str) -> None:

@@ -64,6 +64,10 @@ class FootnoteRefSerializer(serializers.Serializer[Any]):
 
 class ClaimOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
+    anchor = serializers.CharField(
+        required=False, help_text="the sentence's stable anchor (c-…): the same in every release while the sentence is "
+                                  "unchanged; present in releases frozen since artefact format 2",
+    )
     text = serializers.CharField()
     footnote_refs = FootnoteRefSerializer(many=True, source="refs")
 
@@ -91,6 +95,7 @@ class SectionOutputSerializer(serializers.Serializer[Any]):
 def _claim(claim: SnapshotClaim) -> dict[str, Any]:
     return {
         "id": claim.id,
+        "anchor": claim.anchor,
         "text": claim.text,
         "footnote_refs": [{"number": r.number, "offset": r.offset} for r in claim.refs],
     }

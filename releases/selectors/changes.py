@@ -8,7 +8,7 @@ from briefings.markup import plain_note_text
 from briefings.models import Briefing, Section
 from briefings.selectors.content import Content, SnapshotClaim, SnapshotSection
 from releases.models import Release, ReleaseSection
-from releases.selectors.history import artefact_of
+from releases.selectors.history import artefact_of, section_labels
 
 @dataclass
 class SectionChange:
@@ -37,6 +37,7 @@ def changes_between(*, old: Release, new: Release) -> ReleaseChanges:
     old_sections = {section.key: section for section in before.sections}
     new_sections = {section.key: section for section in after.sections}
     result = ReleaseChanges(new.briefing, old, new)
+    labels = {**section_labels(before), **section_labels(after)}
     for key in [*new_sections, *[k for k in old_sections if k not in new_sections]]:
         was, now = old_sections.get(key), new_sections.get(key)
         if was is not None and now is not None and was.revision == now.revision:
@@ -47,10 +48,8 @@ def changes_between(*, old: Release, new: Release) -> ReleaseChanges:
             _comparable(now, after, numbers, after.numbers) if now else None,
         )
         status = "added" if was is None else "removed" if now is None else "changed"
-        shown = now or was
-        assert shown is not None
         result.sections.append(
-            SectionChange(key, f"{shown.number}{shown.heading_text}", status, diff,
+            SectionChange(key, labels[key], status, diff,
                           was.revision if was else None, now.revision if now else None)
         )
     return result

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from briefings.models import Briefing
+from django.db.models import QuerySet
+
+from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.content import (
     CitedSource,
     Content,
@@ -27,6 +29,7 @@ from briefings.selectors.content import (
     SnapshotSection,
 )
 from core.errors import NotFound
+from releases.anchors import anchors_for
 from releases.models import Release, ReleaseArtefact
 
 
@@ -44,7 +47,12 @@ def release_latest(*, briefing: Briefing) -> Release | None:
     return Release.objects.of(briefing).published().newest_first().select_related("briefing").first()
 
 
+MAX_NUMBER = 2**31 - 1  # the column is a 32-bit integer
+
+
 def release_by_number(*, briefing: Briefing, number: int) -> Release | None:
+    if not 0 < number <= MAX_NUMBER:  # a number no release can have, never sent to the database
+        return None
     return Release.objects.of(briefing).published().filter(number=number).select_related("briefing").first()
 
 
@@ -68,6 +76,51 @@ def release_previous(*, release: Release) -> Release | None:
 
 def release_list(*, briefing: Briefing) -> list[Release]:
     return list(Release.objects.of(briefing).published().order_by("-number").select_related("briefing"))
+
+
+def release_queryset(*, briefing: Briefing, kind: str = "") -> QuerySet[Release]:
+    """Public releases of ``briefing``, newest first (``kind`` filters), for the paginated release list."""
+    releases = Release.objects.of(briefing).published().order_by("-number").select_related("briefing")
+    return releases.filter(kind=kind) if kind else releases
+
+
+def corrections_up_to(*, release: Release) -> int:
+    """How many corrections the briefing has had up to and including ``release`` (a fact fixed with it)."""
+    corrections = Release.objects.of(release.briefing_id).filter(kind=ReleaseKind.CORRECTION)
+    return corrections.filter(number__lte=release.number).count()
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The releases around one release: what Memento and the page's navigation link to."""
+
+    first: Release
+    previous: Release | None
+    next: Release | None
+    last: Release
+
+
+def neighbours_of(*, release: Release, latest: Release) -> Neighbours:
+    """First, previous, next and last public releases around ``release`` (at most three queries)."""
+    first = release if release.number == 1 else release_first(briefing=release.briefing) or release
+    previous = release_previous(release=release) if release.number > 1 else None
+    following = release_next(release=release) if release.pk != latest.pk else None
+    return Neighbours(first, previous, following, latest)
+
+
+def section_labels(content: Content) -> dict[str, str]:
+    """How readers name each section of a release: 「４．（１）ロシア・ウクライナの攻防と国際社会の動き」.
+
+    A subsection is named with its chapter's number; a section without a
+    heading (the lead) is 「冒頭」.
+    """
+    numbers = {section.key: section.number for section in content.sections}
+    labels = {}
+    for section in content.sections:
+        own = f"{section.number}{section.heading_text}"
+        prefix = numbers.get(section.parent, "") if section.parent else ""
+        labels[section.key] = f"{prefix}{own}" if own else "冒頭"
+    return labels
 
 
 @dataclass(frozen=True)
@@ -96,7 +149,11 @@ def artefact_of(*, release: Release) -> Frozen:
 
 
 def content_of(document: dict[str, Any]) -> Content:
-    """Rebuild the reader structures of a release from its document alone."""
+    """Rebuild the reader structures of a release from its document alone (format 1 or 2).
+
+    Format 2 carries each sentence's anchor; for format 1 it is derived from the
+    frozen text by the function that froze format 2 (``releases.anchors``).
+    """
     snapshot = document["snapshot"]
     numbers = {note["key"]: note["number"] for note in snapshot["footnotes"]}
     keys = {number: key for key, number in numbers.items()}
@@ -108,6 +165,9 @@ def content_of(document: dict[str, Any]) -> Content:
     sections = []
     for item in snapshot["sections"]:
         heading_refs = refs(item["heading_footnote_refs"])
+        claims = [claim for paragraph in item["paragraphs"] for claim in paragraph]
+        derived = iter(anchors_for(item["key"], [claim["text"] for claim in claims]))
+        anchors = {id(claim): claim.get("anchor") or next(derived) for claim in claims}
         sections.append(SnapshotSection(
             key=item["key"],
             number=item["number"],
@@ -117,7 +177,8 @@ def content_of(document: dict[str, Any]) -> Content:
             revision=item["revision"],
             information_as_of=dt.date.fromisoformat(item["information_as_of"]),
             paragraphs=[
-                [SnapshotClaim(claim["id"], claim["text"], refs(claim["footnote_refs"])) for claim in paragraph]
+                [SnapshotClaim(claim["id"], claim["text"], refs(claim["footnote_refs"]), anchors[id(claim)])
+                 for claim in paragraph]
                 for paragraph in item["paragraphs"]
             ],
         ))

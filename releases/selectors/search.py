@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from releases.selectors.history import Frozen
+from releases.selectors.history import Frozen, section_labels
 
 MAX_TERMS = 5
 MAX_RESULTS = 200
@@ -24,7 +24,7 @@ class SearchHit:
     kind: str  # "claim" | "note"
     section_key: str
     section_label: str
-    anchor: str  # "claim-12" or "fn-34"
+    anchor: str  # a sentence's stable anchor ("c-…") or a note's "fn-34"
     text: str
     number: int | None = None
 
@@ -39,12 +39,12 @@ def search_release(*, frozen: Frozen, query: str) -> list[SearchHit]:
     if not terms:
         return []
     content = frozen.content
-    labels = {section.key: section.label for section in content.sections}
+    labels = section_labels(content)
     hits: list[SearchHit] = []
     for section in content.sections:
         for paragraph in section.paragraphs:
             hits.extend(
-                SearchHit("claim", section.key, labels[section.key], f"claim-{claim.id}", claim.text)
+                SearchHit("claim", section.key, labels[section.key], claim.anchor, claim.text)
                 for claim in paragraph
                 if all(term in claim.text.casefold() for term in terms)
             )

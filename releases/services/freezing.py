@@ -7,16 +7,21 @@ canonically (UTF-8, keys sorted, no insignificant whitespace) and its SHA-256
 is the release's public digest. Every reader surface of the release derives
 from the document alone (``releases.services.rendering``).
 
-Document (``format`` 1)::
+Document (``format`` 2; format 1 is the same without ``anchor``)::
 
-    {"format": 1,
+    {"format": 2,
      "briefing": {"slug", "title", "publication", "author", "description"},
      "release": {"number", "kind", "published_at", "information_as_of", "summary", "url"},
-     "snapshot": <the API snapshot, without its digest>,
+     "snapshot": <the API snapshot, without its digest; each claim has its stable "anchor">,
      "notes": [{"number", "key", "section", "source_text"}],     # notes in the editing format
      "sections": [{"key", "label", "changed", "change_summary"}],
      "sources": [{"id", "kind", "citation", "url", "accessed_on", "csl"}],
      "access_date": "YYYY-MM-DD" | null}
+
+Format 2 (this code) adds to every claim of the snapshot its stable ``anchor``
+(``releases.anchors``). Readers handle both: for a format-1 document the
+anchors are derived from its frozen text with the same function
+(``releases.selectors.history.content_of``).
 """
 from __future__ import annotations
 
@@ -29,9 +34,10 @@ from typing import Any
 from briefings.selectors.content import Content, SnapshotClaim, SnapshotSection
 from core.dates import to_tokyo
 from core.site import absolute_url
+from releases.anchors import anchors_for
 from sources.citations import to_csl
 
-FORMAT = 1
+FORMAT = 2
 
 
 def canonical_json(value: Any) -> str:
@@ -64,6 +70,7 @@ def build_document(
     ``sections`` the per-section history metadata; ``path`` the release URL.
     """
     snapshot = _snapshot(briefing=briefing, release=release, content=content)
+    _check_anchors_unique(snapshot)
     return {
         "format": FORMAT,
         "briefing": {name: getattr(briefing, name) for name in ("slug", "title", "publication", "author", "description")},
@@ -117,15 +124,17 @@ def _snapshot(*, briefing: Any, release: Any, content: Content) -> dict[str, Any
     }
 
 
-def _claim(claim: SnapshotClaim) -> dict[str, Any]:
+def _claim(claim: SnapshotClaim, anchor: str) -> dict[str, Any]:
     return {
         "id": claim.id,
+        "anchor": anchor,
         "text": claim.text,
         "footnote_refs": [{"number": ref.number, "offset": ref.offset} for ref in claim.refs],
     }
 
 
 def _section(section: SnapshotSection) -> dict[str, Any]:
+    anchors = iter(anchors_for(section.key, [claim.text for paragraph in section.paragraphs for claim in paragraph]))
     return {
         "key": section.key,
         "number": section.number,
@@ -137,7 +146,7 @@ def _section(section: SnapshotSection) -> dict[str, Any]:
         "parent": section.parent,
         "revision": section.revision,
         "information_as_of": section.information_as_of.isoformat(),
-        "paragraphs": [[_claim(claim) for claim in paragraph] for paragraph in section.paragraphs],
+        "paragraphs": [[_claim(claim, next(anchors)) for claim in paragraph] for paragraph in section.paragraphs],
     }
 
 
@@ -163,3 +172,10 @@ def _common_access_date(content: Content) -> str | None:
         if citation.source.url and citation.source.accessed_on
     )
     return dates.most_common(1)[0][0].isoformat() if dates else None
+
+
+def _check_anchors_unique(snapshot: dict[str, Any]) -> None:
+    """Refuse a (vanishingly unlikely) hash collision rather than publish two elements with one id."""
+    anchors = [claim["anchor"] for section in snapshot["sections"] for p in section["paragraphs"] for claim in p]
+    if len(anchors) != len(set(anchors)):
+        raise ValueError("two sentences of the release have the same anchor; change one of them")

@@ -2,7 +2,8 @@
 
 Inside the workflow's transaction (the briefing row is already locked), in one go:
 the release row, its manifest, its footnote numbering, the artefact document and
-its digest, the current rendering, and the publication of the sources it cites.
+its digest, the index of its sentences' anchors, the current rendering, and the
+publication of the sources it cites.
 Either all of it exists or none of it does. After commit, ``release_published``
 is sent (cache purge, the PDF, notifications of readers).
 """
@@ -17,8 +18,9 @@ from briefings.markup import cross_references, without_marks
 from briefings.models import Briefing, Footnote, ReleaseKind, Section, SectionRevision
 from briefings.publication import PublishConflict, PublishedRelease, PublishRequest
 from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates
-from releases.models import Release, ReleaseArtefact, ReleaseSection
-from releases.selectors.history import Frozen
+from releases.anchors import document_anchors
+from releases.models import ClaimAnchor, Release, ReleaseArtefact, ReleaseSection
+from releases.selectors.history import Frozen, section_labels
 from releases.services.freezing import build_document, canonical_json, digest_of
 from releases.services.rendering import rendering_create
 from releases.signals import release_published
@@ -52,6 +54,7 @@ def release_publish(request: PublishRequest) -> PublishedRelease:
     content = assemble(manifest, numbers)
     sections = _manifest_create(release, manifest, content, previous)
     frozen = release_freeze(release=release, briefing=briefing, content=content, sections=sections)
+    claim_anchors_create(frozen=frozen)
     rendering_create(frozen=frozen)
     sources_publish(source_ids=_cited_source_ids(content), at=release.published_at)
     backdated = request.published_at < timezone.now() - dt.timedelta(minutes=1)
@@ -78,6 +81,21 @@ def release_freeze(
     digest = digest_of(text)
     ReleaseArtefact.objects.create(release=release, format=document["format"], document=text, digest=digest)
     return Frozen(release, text, digest)
+
+
+def claim_anchors_create(*, frozen: Frozen) -> list[ClaimAnchor]:
+    """Index the anchors of the sentences of revisions this release shows for the first time."""
+    briefing_id = frozen.release.briefing_id
+    rows = document_anchors(frozen.document["snapshot"])
+    revisions = {revision_id for _key, revision_id, _claim, _anchor in rows}
+    done = set(ClaimAnchor.objects.filter(revision_id__in=revisions).values_list("revision_id", flat=True).distinct())
+    sections = dict(Section.objects.filter(briefing_id=briefing_id).values_list("key", "pk"))
+    return ClaimAnchor.objects.bulk_create(
+        ClaimAnchor(briefing_id=briefing_id, anchor=anchor, section_id=sections[key], revision_id=revision_id,
+                    claim_id=claim_id)
+        for key, revision_id, claim_id, anchor in rows
+        if revision_id not in done
+    )
 
 
 def _summary(request: PublishRequest, revisions: list[SectionRevision]) -> str:
@@ -109,10 +127,10 @@ def _numbering(revision_ids: list[int]) -> dict[str, int]:
 
 
 def _cutoff(request: PublishRequest, previous: Release | None, revisions: list[SectionRevision]) -> dt.date:
-    """An update moves the information cutoff to its newest revision; a correction keeps it."""
+    """An update moves the information cutoff to its newest revision; a minor change or a correction keeps it."""
     if request.information_as_of is not None:
         return request.information_as_of
-    if request.kind == ReleaseKind.CORRECTION and previous is not None:
+    if request.kind in (ReleaseKind.CORRECTION, ReleaseKind.MINOR) and previous is not None:
         return previous.information_as_of
     brought = [revision.information_as_of for revision in revisions if revision.pk in request.revision_ids]
     return max([*brought, *([previous.information_as_of] if previous else [])])
@@ -123,7 +141,7 @@ def _manifest_create(
 ) -> list[dict[str, object]]:
     """Write the manifest rows (with what history pages need) and return the same as document data."""
     before = dict(previous.entries.values_list("section_id", "revision_id")) if previous else {}
-    labels = {section.key: section.label for section in content.sections}
+    labels = section_labels(content)  # 「４．（１）…」: how readers name a section
     rows = []
     for position, (section, revision) in enumerate(manifest):
         changed = before.get(section.pk) != revision.pk

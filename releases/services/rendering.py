@@ -17,16 +17,16 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from releases.models import Release, ReleaseRendering
-from releases.selectors.history import Frozen, artefact_of, content_of
+from releases.selectors.history import Frozen, artefact_of, content_of, section_labels
 
-RENDER_VERSION = "2"  # bump when _content.html, briefings/rendering.py output or the snapshot shape changes
+RENDER_VERSION = "3"  # bump when _content.html, briefings/rendering.py output or the snapshot shape changes
 
 # The API's field order (the artefact stores keys sorted; clients read them in this order).
 _SNAPSHOT_ORDER = ("briefing", "release", "kind", "published_at", "information_as_of", "sections", "footnotes",
                    "digest")
 _SECTION_ORDER = ("key", "number", "heading", "heading_footnote_refs", "level", "parent", "revision",
                   "information_as_of", "paragraphs")
-_CLAIM_ORDER = ("id", "text", "footnote_refs")
+_CLAIM_ORDER = ("id", "anchor", "text", "footnote_refs")
 _REF_ORDER = ("number", "offset")
 _NOTE_ORDER = ("number", "key", "text", "sources")
 _SOURCE_ORDER = ("id", "kind", "citation", "url", "accessed_on", "locator")
@@ -81,8 +81,18 @@ def rendering_create(*, frozen: Frozen) -> ReleaseRendering:
 
 
 def render_page_meta(document: dict[str, Any], digest: str) -> dict[str, Any]:
-    """What the page around the body needs of the artefact: the briefing as published, the digest."""
-    return {"briefing": document["briefing"], "digest": digest, "url": document["release"]["url"]}
+    """What the page around the body needs of the artefact.
+
+    The briefing and the release as published (title, author, number, dates,
+    note: for the header, the citations and the meta tags), the digest, how
+    readers name each section, the cited sources' ids (to look up archived
+    copies, which are live) and the common access date.
+    """
+    return {
+        "briefing": document["briefing"], "digest": digest, "url": document["release"]["url"],
+        "release": document["release"], "labels": section_labels(content_of(document)),
+        "source_ids": [source["id"] for source in document["sources"]], "access_date": document["access_date"],
+    }
 
 
 def rendering_for(*, release: Release, fields: tuple[str, ...] = ("snapshot_json", "content_html", "page_meta")) -> dict[str, Any]:

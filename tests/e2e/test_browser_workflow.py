@@ -73,7 +73,7 @@ def test_editor_drafts_reviewer_approves_reader_sees_old_and_new(page, live_serv
     assert "第2版" in page.inner_text("main")
     page.goto(f"{base}/briefings/{briefing.slug}/as-of/2025-02-09/")
     text = page.inner_text("main")
-    assert NEW_SENTENCE not in text and "第1版" in text and "2025年2月9日現在" in text
+    assert NEW_SENTENCE not in text and "初版" in text and "2025年2月9日現在" in text
     # footnote links work both ways in the browser
     page.click("a[href='#fn-36']")
     assert page.evaluate("location.hash") == "#fn-36"

@@ -33,13 +33,13 @@ def test_release_2_is_dated_2025_03_10_with_the_new_cutoff(march_update, reviewe
 def test_as_of_the_cutoff_the_paper_is_untouched_and_as_of_march_10_the_update_shows(client, march_update):
     before = client.get("/briefings/world-2025/as-of/2025-02-09/").content.decode()
     after = client.get("/briefings/world-2025/as-of/2025-03-10/").content.decode()
-    assert "第1版" in before and NEW_SENTENCE not in before
+    assert "初版" in before and NEW_SENTENCE not in before
     assert len(re.findall(r'<li id="fn-\d+"', before)) == 96
     assert "第2版" in after and NEW_SENTENCE in after and "2025年3月10日現在" in after
     assert len(re.findall(r'<li id="fn-\d+"', after)) == 102
     assert "3,070機" in after and "約1,500人が第２陣" in after
     # the day before the update still shows release 1
-    assert "第1版" in client.get("/briefings/world-2025/as-of/2025-03-09/").content.decode()
+    assert "初版" in client.get("/briefings/world-2025/as-of/2025-03-09/").content.decode()
 
 
 def test_after_the_update_only_the_unaddressed_section_stays_stale(briefing, march_update):

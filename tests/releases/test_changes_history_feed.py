@@ -50,14 +50,14 @@ def test_bad_change_queries_are_clear_errors(client, two_releases, query, status
 def test_every_release_page_links_to_changes_since_the_first_release(client, two_releases):
     html = client.get("/briefings/world-2025/").content.decode()
     assert 'href="/briefings/world-2025/changes/?from=2025-02-09"' in html
-    assert "2025年2月9日（第1版）以降の変更点" in html
+    assert "2025年2月9日（初版）以降の変更点" in html
     assert 'href="/briefings/world-2025/sections/ch4-1/history/"' in html
 
 
 def test_section_history_lists_published_revisions_with_links(client, two_releases):
     html = client.get("/briefings/world-2025/sections/ch4-1/history/").content.decode()
     assert html.count('id="release-') == 2
-    assert html.index("第2版</a>で公開") < html.index("第1版</a>で公開")
+    assert html.index("第2版</a>で公開") < html.index("初版</a>で公開")
     assert "2025年3月10日現在" in html and "イスカンデルMによる攻撃" in html
     assert "reviewer" not in html  # who reviewed is internal (CONTRACT.md)
     assert '?from_release=1&amp;to_release=2#change-ch4-1' in html
@@ -70,7 +70,7 @@ def test_atom_feed_lists_releases_with_what_changed(client, two_releases):
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.bozo_exception
     assert [entry.title for entry in feed.entries] == [
-        "第2版（更新・2025年3月10日現在）", "第1版（更新・2025年2月9日現在）"
+        "第2版（更新）・2025年3月10日現在", "初版・2025年2月9日現在"
     ]
     assert feed.entries[0].link.endswith("/briefings/world-2025/releases/2/")
     assert "（１）ロシア・ウクライナの攻防と国際社会の動き" in feed.entries[0].summary

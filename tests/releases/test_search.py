@@ -10,7 +10,7 @@ from tests.events.conftest import EVENTS
 def test_japanese_substrings_are_found_in_sentences_and_notes(client, briefing):
     html = client.get("/briefings/world-2025/search/", {"q": "クルスク州"}).content.decode()
     assert "<mark>クルスク州</mark>" in html
-    assert 'href="/briefings/world-2025/releases/1/#claim-' in html
+    assert 'href="/briefings/world-2025/releases/1/#c-' in html
     notes = client.get("/briefings/world-2025/search/", {"q": "日本経済新聞"}).content.decode()
     assert 'releases/1/#fn-' in notes and "注" in notes
 

@@ -11,7 +11,7 @@ def test_as_of_cutoff_page_shows_the_paper_with_release_facts(client, briefing):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="ja">' in html
-    assert "第1版" in html and "2025年2月9日現在" in html and "2025年2月9日" in html
+    assert "初版" in html and "2025年2月9日現在" in html and "2025年2月9日" in html
     refs = re.findall(r'<a href="#fn-(\d+)" id="fnref-\d+"[^>]*>(\d+)</a>', html)
     assert [int(n) for n, _ in refs] == list(range(1, 97))
     assert all(n == text for n, text in refs)

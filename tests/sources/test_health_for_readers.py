@@ -30,9 +30,10 @@ def test_the_api_lists_dead_sources_for_the_release_page_script(client, dead_sou
     assert [s["id"] for s in body["results"]] == [dead_source.pk]
     assert body["results"][0]["archive_url"].startswith("https://warp.ndl.go.jp/")
     page = client.get("/briefings/world-2025/releases/1/").content.decode()
-    assert 'data-sources="/api/sources/?link_status=dead"' in page
-    # the release page itself is untouched: the published note still carries the original URL only
-    assert "warp.ndl.go.jp" not in page
+    assert 'data-dead-links="/api/sources/?link_status=dead"' in page
+    # the published note still links the original URL; the archive is only offered beside it (Robust Links)
+    assert 'href="https://warp.ndl.go.jp' not in page
+    assert f'data-versionurl="{dead_source.archive_url}"' in page
 
 
 def test_archive_urls_must_be_http(client, briefing, editor):

@@ -121,6 +121,13 @@ UPDATES = (
 )
 
 
+RELEASE_NOTE = (
+    "防衛省「ロシアによるウクライナ侵略の状況」（2025年3月10日現在）などを基に、2025年3月10日までの動きを反映しました。"
+    "ウクライナ情勢（クルスク州・東部の戦況、英国防省の死傷者推計、停戦をめぐる表明）、ロシアに派遣された北朝鮮兵、"
+    "台湾周辺での中国軍機の活動について追記し、出典の注を6件加えました。"
+)
+
+
 class Command(BaseCommand):
     help = "Publish the demo's March 2025 update (release 2, dated 2025-03-10) through the editorial workflow."
 
@@ -177,7 +184,9 @@ class Command(BaseCommand):
                 revision_cover_events(revision_id=draft.pk, event_ids=covered + extra, actor=editor)
             revision_transition(revision_id=draft.pk, action=Action.SUBMIT, actor=editor, comment=update.summary)
             drafts.append(draft.pk)
-        published = revisions_approve(revision_ids=drafts, actor=reviewer, comment="2025年3月10日時点の情勢を反映")
+        published = revisions_approve(
+            revision_ids=drafts, actor=reviewer, comment="2025年3月10日時点の情勢を反映", release_note=RELEASE_NOTE
+        )
         statement = Event.objects.get(key="2025-02-japan-us-joint-statement-taiwan")
         event_dismiss(
             event_id=statement.pk, section_id=Section.objects.get(briefing=briefing, key="ch2-2").pk,
