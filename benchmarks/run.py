@@ -1,18 +1,30 @@
-"""Benchmark the as-of snapshot against django-simple-history, and HTTP throughput.
+"""Benchmark the reader side through the real Django stack, against a floor and a peer.
 
 Run through ``scripts/bench`` (it starts PostgreSQL and runs this once per
 database), or by hand on an empty database::
 
     DJANGO_SETTINGS_MODULE=benchmarks.settings DATABASE_URL=sqlite:////tmp/b.sqlite3 \\
-        python -m benchmarks.run --label SQLite --out /tmp/sqlite.md
+        python -m benchmarks.run --label SQLite --sizes 1,10 --runs 5 --out /tmp/sqlite.md
 
-For each size (published revisions per section) it builds the history, then
-measures, 30 times each: our selector (``release_as_of_date`` +
-``snapshot_for_release``), the full as-of page (uncached render), and the peer:
-the same sections tracked with django-simple-history, read with
-``history.as_of()``. It prints a Markdown table and writes it to ``--out``.
-With ``--http`` it also measures requests per second of a past as-of page under
-gunicorn against a static file of the same size served by the same server.
+It imports the paper as release 1 and grows the history to each size (number of
+releases; every release revises all 22 sections). Revisions and their content
+rows are made in bulk, then published through the publisher the workflow calls
+(``briefings.publication.publish``): the release, its manifest, artefact,
+digest, anchors and rendering are the rows a real publication writes.
+
+At each size it measures, with the test ``Client`` (all middleware, no network):
+
+* every reader page and API endpoint, **uncached** (the Django cache emptied
+  before each request) and **cached** (repeated requests);
+* the **floor** of issue 12: a benchmark-only view (``benchmarks/floor``)
+  returning one stored row of the same bytes as the release page, and one of
+  the snapshot JSON; the ratios uncached page ÷ floor and snapshot ÷ floor;
+* the as-of read against django-simple-history's ``history.as_of()`` on the
+  same sections (``benchmarks/peer``).
+
+With ``--http`` it also measures requests per second under gunicorn (wrk) of a
+cached past release page, the floor view and a static file of the same size.
+It prints Markdown and writes it to ``--out``.
 """
 from __future__ import annotations
 
@@ -27,6 +39,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,28 +55,30 @@ from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from benchmarks.floor.models import StoredResponse  # noqa: E402
 from benchmarks.peer.models import SectionText  # noqa: E402
+from briefings.markup import parse_revision  # noqa: E402
 from briefings.models import (  # noqa: E402
     Briefing,
     Citation,
     Claim,
     Footnote,
     FootnoteReference,
-    Release,
-    ReleaseSection,
     RevisionStatus,
     SectionRevision,
 )
-from briefings.markup import parse_revision  # noqa: E402
-from briefings.selectors.history import release_as_of_date, snapshot_for_release  # noqa: E402
-from core.dates import TOKYO, end_of_day_tokyo  # noqa: E402
+from briefings.services.transitions import revisions_publish_import  # noqa: E402
+from core.dates import TOKYO, end_of_day_tokyo, to_tokyo  # noqa: E402
+from releases.models import ClaimAnchor, Release  # noqa: E402
+from releases.selectors.history import artefact_of, release_as_of_date  # noqa: E402
+from releases.services.rendering import rendering_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT / "demo" / "seeds" / "paper_2025-02.txt"
 SLUG = "world-2025"
 START = dt.datetime(2025, 2, 9, 0, 0, tzinfo=TOKYO)
 STEP = dt.timedelta(hours=1)
-RUNS = 30
+SEARCH_WORDS = "ウクライナ"
 
 
 class QueryCounter:
@@ -77,9 +92,19 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def timed(function: Callable[[], Any], runs: int = RUNS) -> tuple[float, float, int]:
-    """Median and p95 in milliseconds, and the number of SQL queries of one run."""
-    function()  # warm up
+@dataclass(frozen=True)
+class Timing:
+    median: float
+    p95: float
+    queries: int
+
+    def cell(self) -> str:
+        return f"{self.median:.2f} / {self.p95:.2f}"
+
+
+def timed(function: Callable[[], Any], runs: int) -> Timing:
+    """Median and p95 in milliseconds of ``runs`` calls, and the SQL queries of one call."""
+    function()  # warm up (imports, template loading, the connection)
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
         function()
@@ -89,21 +114,20 @@ def timed(function: Callable[[], Any], runs: int = RUNS) -> tuple[float, float, 
         function()
         samples.append((time.perf_counter() - began) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))], counter.count
+    return Timing(statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))], counter.count)
 
 
 class History:
-    """Grows the briefing's history one release (all sections) at a time, in bulk."""
+    """The paper as release 1, grown one release (all sections revised) at a time."""
 
     def __init__(self) -> None:
         call_command("migrate", verbosity=0)
-        call_command("migrate", run_syncdb=True, verbosity=0)  # then the peer's tables (no migrations)
-        call_command("import_briefing", str(PAPER), slug=SLUG, title="2025年の国際情勢の概観と展望", verbosity=0)
+        call_command("migrate", run_syncdb=True, verbosity=0)  # the peer's and the floor's tables (no migrations)
+        call_command("import_briefing", str(PAPER), slug=SLUG, title="2025年の国際情勢の概観と展望",
+                     published_at=START.isoformat(), verbosity=0)
         self.briefing = Briefing.objects.get(slug=SLUG)
         first = Release.objects.get(briefing=self.briefing, number=1)
-        self.numbers = first.footnote_numbers
         self.templates = [entry.revision for entry in first.entries.select_related("revision", "section").order_by("position")]
-        self.sections = [revision.section for revision in self.templates]
         self.claims = {r.pk: list(Claim.objects.filter(revision=r).order_by("position")) for r in self.templates}
         self.notes = {r.pk: list(Footnote.objects.filter(revision=r).order_by("position")) for r in self.templates}
         self.refs = {
@@ -114,12 +138,13 @@ class History:
             r.pk: list(Citation.objects.filter(footnote__revision=r).values_list("footnote__key", "source_id", "position", "locator"))
             for r in self.templates
         }
+        self.current = [r.pk for r in self.templates]
         self.rounds = 1
         SectionText.objects.bulk_create(
             SectionText(key=r.section.key, number=r.number, heading=r.heading, body=r.body, information_as_of=r.information_as_of)
             for r in self.templates
         )
-        self.peer = {text.key: text for text in SectionText.objects.all()}
+        self.peer = list(SectionText.objects.all())
         self._peer_history(START)
 
     def _peer_history(self, when: dt.datetime) -> None:
@@ -129,30 +154,41 @@ class History:
                 id=text.pk, key=text.key, number=text.number, heading=text.heading, body=text.body,
                 information_as_of=text.information_as_of, history_date=when, history_type="~" if self.rounds > 1 else "+",
             )
-            for text in self.peer.values()
+            for text in self.peer
         )
 
-    def grow_to(self, rounds: int) -> None:
+    def grow_to(self, rounds: int) -> list[float]:
+        """Publish releases until there are ``rounds``; return the seconds each publication took."""
+        publishing = []
         while self.rounds < rounds:
             self.rounds += 1
             with transaction.atomic():
-                self._round(START + STEP * (self.rounds - 1))
+                publishing.append(self._round(START + STEP * (self.rounds - 1)))
+        return publishing
 
-    def _round(self, when: dt.datetime) -> None:
+    def _round(self, when: dt.datetime) -> float:
+        """Write a new draft of every section in bulk, then publish them all as one release.
+
+        Only the drafts and their content rows are bulk-made (what an editor's
+        saves would write); publishing goes through the service the importer
+        uses (``revisions_publish_import``): the workflow's transitions (the
+        previous revisions superseded), then the publisher (release, manifest,
+        artefact, digest, anchors, rendering). Returns the seconds publishing took.
+        """
         revisions = SectionRevision.objects.bulk_create(
             SectionRevision(
-                section=t.section, number=t.number, heading=t.heading, body=t.body, information_as_of=t.information_as_of,
-                status=RevisionStatus.SUPERSEDED, published_at=when, change_summary=f"round {self.rounds}",
+                section=t.section, base_id=previous, number=t.number, heading=t.heading, body=t.body,
+                information_as_of=when.date(), status=RevisionStatus.DRAFT, change_summary=f"第{self.rounds}版の更新",
             )
-            for t in self.templates
+            for t, previous in zip(self.templates, self.current, strict=True)
         )
         claims, notes = [], []
         for template, revision in zip(self.templates, revisions, strict=True):
             claims += [Claim(revision=revision, position=c.position, paragraph=c.paragraph, role=c.role, text=c.text)
                        for c in self.claims[template.pk]]
             notes += [Footnote(revision=revision, key=n.key, position=n.position, text=n.text) for n in self.notes[template.pk]]
-        claims = Claim.objects.bulk_create(claims, batch_size=2000)
-        notes = Footnote.objects.bulk_create(notes, batch_size=2000)
+        claims = Claim.objects.bulk_create(claims, batch_size=500)
+        notes = Footnote.objects.bulk_create(notes, batch_size=500)
         claim_at = {(c.revision_id, c.position): c for c in claims}
         note_at = {(n.revision_id, n.key): n for n in notes}
         refs, cites = [], []
@@ -161,54 +197,195 @@ class History:
                      for position, key, offset in self.refs[template.pk]]
             cites += [Citation(footnote=note_at[(revision.pk, key)], source_id=source, position=position, locator=locator)
                       for key, source, position, locator in self.cites[template.pk]]
-        FootnoteReference.objects.bulk_create(refs, batch_size=2000)
-        Citation.objects.bulk_create(cites, batch_size=2000)
-        release = Release.objects.create(
-            briefing=self.briefing, number=self.rounds, published_at=when, information_as_of=when.date(),
-            footnote_numbers=self.numbers,
-        )
-        ReleaseSection.objects.bulk_create(
-            ReleaseSection(release=release, section=section, revision=revision, position=index)
-            for index, (section, revision) in enumerate(zip(self.sections, revisions, strict=True))
-        )
+        FootnoteReference.objects.bulk_create(refs, batch_size=500)
+        Citation.objects.bulk_create(cites, batch_size=500)
+        began = time.perf_counter()
+        revisions_publish_import(revisions=revisions, actor=None, published_at=when, information_as_of=when.date(),
+                                 summary=f"第{self.rounds}版（ベンチマーク）")
+        seconds = time.perf_counter() - began
+        self.current = [revision.pk for revision in revisions]
         self._peer_history(when)
+        return seconds
 
 
-def measure(history: History, client: Client) -> dict[str, Any]:
-    middle = START + STEP * (history.rounds // 2)
-    day = middle.astimezone(TOKYO).date()
-    url = f"/briefings/{SLUG}/as-of/{day.isoformat()}/"
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+    cached: bool = True
+    """Also measured with the cache kept (pages with a page cache or cached live state)."""
 
-    def selector() -> None:
-        release = release_as_of_date(briefing=history.briefing, day=day)
-        assert release is not None
-        snapshot_for_release(release=release)
 
-    def page() -> None:
+def targets(history: History) -> list[Target]:
+    """The reader pages and API endpoints, at a release in the middle of the history."""
+    latest = history.rounds
+    middle = max(1, (latest + 1) // 2)
+    release = Release.objects.get(briefing=history.briefing, number=middle)
+    day = to_tokyo(release.published_at).date()
+    section = history.templates[len(history.templates) // 2].section.key
+    anchor = ClaimAnchor.objects.filter(briefing=history.briefing, revision_id=history.current[1]).values_list(
+        "anchor", flat=True).first()
+    base = f"/briefings/{SLUG}"
+    return [
+        Target("latest release page", f"{base}/"),
+        Target("as-of page (middle day)", f"{base}/as-of/{day.isoformat()}/"),
+        Target(f"release page (release {middle})", f"{base}/releases/{middle}/"),
+        Target(f"snapshot JSON (release {middle})", f"/api/briefings/{SLUG}/snapshot/?release={middle}"),
+        Target("snapshot JSON (as of the middle day)", f"/api/briefings/{SLUG}/snapshot/?as_of={day.isoformat()}"),
+        Target(f"changes (release 1 → {latest})", f"{base}/changes/?from_release=1&to_release={latest}"),
+        Target("section history", f"{base}/sections/{section}/history/"),
+        Target("Atom feed", f"{base}/feed/"),
+        Target("search (latest release)", f"{base}/search/?q={SEARCH_WORDS}"),
+        Target("release list", f"{base}/releases/"),
+        Target("claim page", f"{base}/claims/{anchor}/"),
+        Target("TimeMap", f"{base}/timemap/"),
+        Target("sources page", "/sources/"),
+        Target("release list API", f"/api/releases/?briefing={SLUG}"),
+    ]
+
+
+def get(client: Client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def uncached(client: Client, url: str) -> Callable[[], bytes]:
+    def run() -> bytes:
         cache.clear()
-        assert client.get(url).status_code == 200
+        return get(client, url)
 
+    return run
+
+
+def cached(client: Client, url: str) -> Callable[[], bytes]:
+    return lambda: get(client, url)
+
+
+FLOOR_PAGE, FLOOR_SNAPSHOT = "release-page", "snapshot"
+
+
+def store_floor(client: Client, *, page_url: str, snapshot_url: str) -> dict[str, int]:
+    """Store the release page's and the snapshot's bytes as floor rows; return their sizes."""
+    sizes = {}
+    for name, url in ((FLOOR_PAGE, page_url), (FLOOR_SNAPSHOT, snapshot_url)):
+        response = client.get(url)
+        body = response.content.decode("utf-8")
+        StoredResponse.objects.update_or_create(name=name, defaults={"body": body, "content_type": response["Content-Type"]})
+        sizes[name] = len(response.content)
+    return sizes
+
+
+@dataclass
+class Measured:
+    size: int
+    rows: list[tuple[Target, Timing, Timing | None, int]]
+    floor: dict[str, Timing]
+    floor_bytes: dict[str, int]
+    ours: Timing
+    ours_structured: Timing
+    peer: Timing
+    peer_parsed: Timing
+    publish_ms: float | None
+
+
+def measure(history: History, client: Client, runs: int) -> Measured:
+    chosen = targets(history)
+    rows = []
+    for target in chosen:
+        body = get(client, target.url)
+        cold = timed(uncached(client, target.url), runs)
+        warm = timed(cached(client, target.url), runs) if target.cached else None
+        rows.append((target, cold, warm, len(body)))
+    floor_bytes = store_floor(client, page_url=chosen[2].url, snapshot_url=chosen[3].url)
+    floor = {name: timed(uncached(client, f"/bench/floor/{name}/"), runs) for name in (FLOOR_PAGE, FLOOR_SNAPSHOT)}
+
+    day = to_tokyo(Release.objects.get(briefing=history.briefing, number=max(1, (history.rounds + 1) // 2)).published_at).date()
     moment = end_of_day_tokyo(day)
 
+    def ours() -> None:
+        release = release_as_of_date(briefing=history.briefing, day=day)
+        assert release is not None
+        rendering_for(release=release, fields=("snapshot_json",))
+
+    def ours_structured() -> None:
+        release = release_as_of_date(briefing=history.briefing, day=day)
+        assert release is not None
+        assert artefact_of(release=release).content.sections
+
     def peer() -> None:
-        assert len(list(SectionText.history.as_of(moment))) == len(history.sections)
+        assert len(list(SectionText.history.as_of(moment))) == len(history.templates)
 
     def peer_parsed() -> None:
         # what the peer needs before it can render: the sentences and notes of each body
         for text in SectionText.history.as_of(moment):
             parse_revision(heading=text.heading, body=text.body)
 
-    return {
-        "selector": timed(selector), "page": timed(page, runs=15), "peer": timed(peer), "peer_parsed": timed(peer_parsed),
-    }
+    return Measured(
+        size=history.rounds, rows=rows, floor=floor, floor_bytes=floor_bytes,
+        ours=timed(ours, runs), ours_structured=timed(ours_structured, runs),
+        peer=timed(peer, runs), peer_parsed=timed(peer_parsed, runs), publish_ms=None,
+    )
 
 
-def http_throughput(client: Client, seconds: int) -> dict[str, float]:
-    """Requests per second of a past as-of page and of a same-size static file, same gunicorn."""
+def ratios(result: Measured) -> tuple[float, float]:
+    """Uncached release page ÷ its floor, uncached snapshot JSON ÷ its floor (medians)."""
+    page, snapshot = result.rows[2][1], result.rows[3][1]
+    return page.median / result.floor[FLOOR_PAGE].median, snapshot.median / result.floor[FLOOR_SNAPSHOT].median
+
+
+def size_table(label: str, result: Measured) -> list[str]:
+    page_ratio, snapshot_ratio = ratios(result)
+    lines = [
+        f"#### {label}: {result.size:,} release{'s' if result.size > 1 else ''}"
+        + (f" (publishing one release: {result.publish_ms:.0f} ms median)" if result.publish_ms else ""),
+        "",
+        "| request | uncached median / p95 (ms) | queries | cached median / p95 (ms) | queries | bytes |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for target, cold, warm, size in result.rows:
+        warm_cells = f"{warm.cell()} | {warm.queries}" if warm else "– | –"
+        lines.append(f"| {target.name} (`{target.url}`) | {cold.cell()} | {cold.queries} | {warm_cells} | {size:,} |")
+    for name, title in ((FLOOR_PAGE, "floor: one stored row, release page's bytes"),
+                        (FLOOR_SNAPSHOT, "floor: one stored row, snapshot's bytes")):
+        timing = result.floor[name]
+        lines.append(f"| {title} (`/bench/floor/{name}/`) | {timing.cell()} | {timing.queries} | – | – "
+                     f"| {result.floor_bytes[name]:,} |")
+    lines += [
+        "",
+        f"Uncached release page ÷ floor: **{page_ratio:.2f}×**; uncached snapshot JSON ÷ floor: "
+        f"**{snapshot_ratio:.2f}×** (goal ≤ 2×).",
+        "",
+    ]
+    return lines
+
+
+def peer_table(results: list[Measured]) -> list[str]:
+    lines = [
+        "| releases | ours: as-of release + stored snapshot (ms) | queries | ours: + reader structures (ms) | queries "
+        "| simple-history `as_of` (ms) | queries | `as_of` + parsing the bodies (ms) "
+        "| ours ÷ theirs (raw) | ours ÷ theirs (render-ready) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.size:,} | {r.ours.cell()} | {r.ours.queries} | {r.ours_structured.cell()} | {r.ours_structured.queries} "
+            f"| {r.peer.cell()} | {r.peer.queries} | {r.peer_parsed.cell()} "
+            f"| {r.ours.median / r.peer.median:.3g} | {r.ours_structured.median / r.peer_parsed.median:.3g} |"
+        )
+    first, last = results[0], results[-1]
+    if last.size != first.size:
+        lines += ["", f"As-of read at {last.size:,} releases ÷ at {first.size:,}: "
+                      f"**{last.ours.median / first.ours.median:.2f}×** (simple-history: "
+                      f"{last.peer.median / first.peer.median:.2f}×)."]
+    return lines
+
+
+def http_throughput(client: Client, seconds: int, page_url: str) -> dict[str, float]:
+    """Requests per second of a cached release page, the floor view and a same-size static file, one gunicorn."""
     if not shutil.which("wrk"):
         return {}
-    url = f"/briefings/{SLUG}/as-of/2025-02-09/"
-    body = client.get(url).content
+    body = get(client, page_url)
     static_dir = ROOT / "staticfiles" / "bench"
     static_dir.mkdir(parents=True, exist_ok=True)
     (static_dir / "page.html").write_bytes(body)
@@ -221,14 +398,14 @@ def http_throughput(client: Client, seconds: int) -> dict[str, float]:
     )
     try:
         _wait(port)
-        targets = (("page", url), ("static", "/static/bench/page.html"))
-        for _name, path in targets:  # warm both: the page renders once per worker, then comes from the cache
+        paths = (("page", page_url), ("floor", f"/bench/floor/{FLOOR_PAGE}/"), ("static", "/static/bench/page.html"))
+        for _name, path in paths:  # warm: the page renders once per worker, then comes from the cache
             for _ in range(8):
                 subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"], check=False)
-        rates: dict[str, list[float]] = {"page": [], "static": []}
-        errors = {"page": 0, "static": 0}
+        rates: dict[str, list[float]] = {name: [] for name, _ in paths}
+        errors = dict.fromkeys(rates, 0)
         for _round in range(3):  # alternate, and report the median of three rounds of each
-            for name, path in targets:
+            for name, path in paths:
                 out = subprocess.run(
                     ["wrk", "-t2", "-c50", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
                     capture_output=True, text=True, check=True,
@@ -262,64 +439,66 @@ def _wait(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--label", required=True, help="database label for the table, e.g. PostgreSQL 15")
-    parser.add_argument("--sizes", default="1,10,100,1000", help="published revisions per section to measure at")
-    parser.add_argument("--out", required=True, help="Markdown file to write the table to")
-    parser.add_argument("--http", type=int, default=0, help="seconds of wrk load per target (0: skip)")
-    args = parser.parse_args()
-    sizes = sorted(int(size) for size in args.sizes.split(","))
+def run(*, label: str, sizes: list[int], runs: int, http_seconds: int = 0) -> str:
+    """Build the history up to each size, measure, and return the Markdown report."""
     # As Django's test runner does: keep one connection instead of reconnecting per request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     client = Client(HTTP_HOST="127.0.0.1")
     history = History()
-    lines = [
-        f"### {args.label}",
-        "",
-        "| revisions per section | our selector median / p95 (ms) | queries | full page median / p95 (ms) | queries "
-        "| simple-history `as_of` median / p95 (ms) | queries | `as_of` + parsing the bodies (ms) "
-        "| ours ÷ theirs (raw) | ours ÷ theirs (render-ready) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    lines = [f"### {label}", ""]
+    results = []
     for size in sizes:
         started = time.perf_counter()
-        history.grow_to(size)
+        publishing = history.grow_to(size)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # what autovacuum does after bulk loads; plans use current statistics
         built = time.perf_counter() - started
-        result = measure(history, client)
-        ours, page, peer, parsed = result["selector"], result["page"], result["peer"], result["peer_parsed"]
-        lines.append(
-            f"| {size:,} | {ours[0]:.1f} / {ours[1]:.1f} | {ours[2]} | {page[0]:.1f} / {page[1]:.1f} | {page[2]} "
-            f"| {peer[0]:.1f} / {peer[1]:.1f} | {peer[2]} | {parsed[0]:.1f} / {parsed[1]:.1f} "
-            f"| {ours[0] / peer[0]:.3g} | {ours[0] / parsed[0]:.3g} |"
-        )
-        print(lines[-1], f"(history built in {built:.1f} s)", flush=True)
-    largest = sizes[-1]
-    first_ms = float(lines[4].split("|")[2].split("/")[0])
-    last_ms = float(lines[-1].split("|")[2].split("/")[0])
-    lines += ["", f"Snapshot cost at {largest:,} revisions per section ÷ at {sizes[0]}: **{last_ms / first_ms:.2f}×**."]
-    if args.http:
-        rates = http_throughput(client, args.http)
+        result = measure(history, client, runs)
+        result.publish_ms = statistics.median(publishing) * 1000 if publishing else None
+        results.append(result)
+        lines += size_table(label, result)
+        page_ratio, snapshot_ratio = ratios(result)
+        print(f"{label} {size:,} releases (built in {built:.1f} s): page ÷ floor {page_ratio:.2f}×, "
+              f"snapshot ÷ floor {snapshot_ratio:.2f}×", flush=True)
+    lines += [f"#### {label}: the as-of read against django-simple-history", "", *peer_table(results)]
+    if http_seconds:
+        rates = http_throughput(client, http_seconds, f"/briefings/{SLUG}/releases/1/")
         if rates:
             lines += [
                 "",
-                f"HTTP under gunicorn (2 workers × 4 threads), `wrk -t2 -c50 -d{args.http}s` on 127.0.0.1, "
+                f"HTTP under gunicorn (2 workers × 4 threads), `wrk -t2 -c50 -d{http_seconds}s` on 127.0.0.1, "
                 f"median of three alternating rounds, a {rates['bytes'] / 1024:.0f} KiB page:",
                 "",
                 "| target | requests/s | non-2xx or socket errors reported |",
                 "|---|---:|---:|",
-                f"| past as-of page (`/as-of/2025-02-09/`, served from the release cache) | {rates['page']:,.0f} | {int(rates['page_errors'])} |",
-                f"| static file of the same size (WhiteNoise, same server) | {rates['static']:,.0f} | {int(rates['static_errors'])} |",
+                f"| release 1 page (`/releases/1/`, served from the page cache) | {rates['page']:,.0f} "
+                f"| {int(rates['page_errors'])} |",
+                f"| floor view (one stored row of the same bytes) | {rates['floor']:,.0f} | {int(rates['floor_errors'])} |",
+                f"| static file of the same size (WhiteNoise, same server) | {rates['static']:,.0f} "
+                f"| {int(rates['static_errors'])} |",
                 "",
-                f"Page ÷ static: **{rates['page'] / rates['static']:.2f}**.",
+                f"Page ÷ floor: **{rates['page'] / rates['floor']:.2f}**; page ÷ static: "
+                f"**{rates['page'] / rates['static']:.2f}** (requests per second: higher is better).",
             ]
-    table = "\n".join(lines) + "\n"
-    print(table)
-    Path(args.out).write_text(table, encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--label", required=True, help="database label for the tables, e.g. PostgreSQL 15")
+    parser.add_argument("--sizes", default="1,10,100,1000", help="numbers of releases to measure at (comma-separated)")
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per measurement (median and p95)")
+    parser.add_argument("--out", required=True, help="Markdown file to write the tables to")
+    parser.add_argument("--http", type=int, default=0, help="seconds of wrk load per target (0: skip)")
+    args = parser.parse_args()
+    sizes = sorted({int(size) for size in args.sizes.split(",")})
+    if not sizes or sizes[0] < 1:
+        parser.error("--sizes: numbers of releases, 1 or more")
+    report = run(label=args.label, sizes=sizes, runs=max(1, args.runs), http_seconds=args.http)
+    print(report)
+    Path(args.out).write_text(report, encoding="utf-8")
 
 
 if __name__ == "__main__":

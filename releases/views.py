@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 from types import SimpleNamespace
+from functools import cache as cache_once
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -117,7 +118,8 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
 
 
 def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    return _release_page(request, _release(slug, number), view="release")
+    release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
+    return _release_page(request, release, view="release")
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -409,29 +411,29 @@ def _release_page(
     """
     latest = history.release_latest(briefing=release.briefing) or release
     currency = currency_of(release=release, latest=latest)
+    around = cache_once(lambda: history.neighbours_of(release=release, latest=latest))  # body and headers share it
 
     def memento_headers() -> dict[str, str]:
         if headers is not None:
             return headers
-        around = history.neighbours_of(release=release, latest=latest)
         return {"Memento-Datetime": memento.memento_datetime(release),
-                "Link": memento.link_header(release.briefing.slug, around, selected=release)}
+                "Link": memento.link_header(release.briefing.slug, around(), selected=release)}
 
     return cached_release_page(
         request, key=f"{view}:{release.pk}:{as_of}:{currency.stamp}",
-        render=lambda: _render_release(request, release, view=view, as_of=as_of, currency=currency),
+        render=lambda: _render_release(request, release, view=view, as_of=as_of, currency=currency, around=around()),
         headers=memento_headers,
     )
 
 
 def _render_release(
-    request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None, currency: Currency
+    request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None, currency: Currency,
+    around: history.Neighbours,
 ) -> HttpResponse:
     """The page of a frozen release: the stored body, and around it the release row and the live state."""
     rendering = rendering_for(release=release, fields=("content_html", "page_meta"))
     meta = rendering["page_meta"]
     slug = release.briefing.slug
-    around = history.neighbours_of(release=release, latest=currency.latest)
     citation = citing.ReleaseCitation.of(meta, accessed=currency.today)
     labels: dict[str, str] = meta["labels"]
     pending = [(key, labels.get(key, key), events) for key, events in currency.pending.items()]

@@ -30,7 +30,7 @@ from releases.api.serializers import (
 )
 from releases.models import Release
 from releases.selectors import catalog, history
-from releases.services.rendering import rendering_for
+from releases.services.rendering import rendering_for, stored_snapshot_json
 
 JSON = "application/json"
 
@@ -68,8 +68,11 @@ class SnapshotApi(APIView):
     def get(self, request: Request, slug: str) -> HttpResponse:
         params = SnapshotInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        release = _requested_release(briefing_get(slug=slug), params.validated_data)
-        body = rendering_for(release=release, fields=("snapshot_json",))["snapshot_json"]
+        data = params.validated_data
+        body = stored_snapshot_json(slug=slug, number=data.get("release"), as_of=data.get("as_of"))
+        if body is None:  # an error to explain, or a rendering to make: the long way
+            release = _requested_release(briefing_get(slug=slug), data)
+            body = rendering_for(release=release, fields=("snapshot_json",))["snapshot_json"]
         return HttpResponse(body.encode("utf-8"), content_type=JSON)
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.content import (
@@ -54,6 +55,17 @@ def release_by_number(*, briefing: Briefing, number: int) -> Release | None:
     if not 0 < number <= MAX_NUMBER:  # a number no release can have, never sent to the database
         return None
     return Release.objects.of(briefing).published().filter(number=number).select_related("briefing").first()
+
+
+def release_by_slug(*, slug: str, number: int) -> Release | None:
+    """Release ``number`` of the briefing ``slug`` if public, with its briefing, in one query.
+
+    The hot path of release pages; a miss says nothing about why (unknown
+    briefing or release): callers take the long way for the message.
+    """
+    if not 0 < number <= MAX_NUMBER:
+        return None
+    return Release.objects.published().filter(briefing__slug=slug, number=number).select_related("briefing").first()
 
 
 def release_first(*, briefing: Briefing) -> Release | None:
@@ -101,11 +113,32 @@ class Neighbours:
 
 
 def neighbours_of(*, release: Release, latest: Release) -> Neighbours:
-    """First, previous, next and last public releases around ``release`` (at most three queries)."""
-    first = release if release.number == 1 else release_first(briefing=release.briefing) or release
-    previous = release_previous(release=release) if release.number > 1 else None
-    following = release_next(release=release) if release.pk != latest.pk else None
-    return Neighbours(first, previous, following, latest)
+    """First, previous, next and last public releases around ``release``.
+
+    One query (none for the only release): the first public release is the
+    earliest published (as ``release_first``), the previous and next are the
+    nearest public numbers below and above.
+    """
+    public = Release.objects.of(release.briefing_id).published()
+    wanted: list[Q] = []
+    if release.number > 1:
+        first = public.order_by("published_at", "number").values("number")[:1]
+        previous = public.filter(number__lt=release.number).order_by("-number").values("number")[:1]
+        wanted += [Q(number=Subquery(first)), Q(number=Subquery(previous))]
+    if release.pk != latest.pk:
+        following = public.filter(number__gt=release.number).order_by("number").values("number")[:1]
+        wanted.append(Q(number=Subquery(following)))
+    if not wanted:
+        return Neighbours(release, None, None, latest)
+    rows = list(public.filter(reduce(operator.or_, wanted)).select_related("briefing"))
+    before = [row for row in rows if row.number < release.number]
+    after = [row for row in rows if row.number > release.number]
+    return Neighbours(
+        first=min(before, key=lambda row: (row.published_at, row.number)) if before else release,
+        previous=max(before, key=lambda row: row.number) if before else None,
+        next=min(after, key=lambda row: row.number) if after else None,
+        last=latest,
+    )
 
 
 def section_labels(content: Content) -> dict[str, str]:

@@ -15,9 +15,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from core.dates import end_of_day_tokyo, is_future_day
 from releases.models import Release, ReleaseRendering
-from releases.selectors.history import Frozen, artefact_of, content_of, section_labels
+from releases.selectors.history import MAX_NUMBER, Frozen, artefact_of, content_of, section_labels
 
 RENDER_VERSION = "3"  # bump when _content.html, briefings/rendering.py output or the snapshot shape changes
 
@@ -107,6 +109,33 @@ def rendering_for(*, release: Release, fields: tuple[str, ...] = ("snapshot_json
     except IntegrityError:  # made by a concurrent request meanwhile
         rendering = ReleaseRendering.objects.get(release=release, version=RENDER_VERSION)
     return {name: getattr(rendering, name) for name in fields}
+
+
+def stored_snapshot_json(*, slug: str, number: int | None = None, as_of: dt.date | None = None) -> str | None:
+    """The stored snapshot JSON the snapshot API returns, in one query; None when it must take the long way.
+
+    The hot path of ``/api/briefings/<slug>/snapshot/``: the rendering row of
+    the public release asked for (``number``, else the one in force at the end
+    of ``as_of``, else the latest), joined to its release and briefing. None
+    for anything else (no such briefing or release, a future date, a rendering
+    not made yet for this version): the caller then resolves the release with
+    its error messages and ``rendering_for``.
+    """
+    now = timezone.now()
+    if number is not None and not 0 < number <= MAX_NUMBER:
+        return None
+    if as_of is not None and is_future_day(as_of):
+        return None
+    rows = ReleaseRendering.objects.filter(
+        version=RENDER_VERSION, release__briefing__slug=slug, release__published_at__lte=now
+    )
+    if as_of is not None:
+        rows = rows.filter(release__published_at__lte=end_of_day_tokyo(as_of))
+    if number is not None:
+        rows = rows.filter(release__number=number)
+    else:
+        rows = rows.order_by("-release__published_at", "-release__number")
+    return rows.values_list("snapshot_json", flat=True).first()
 
 
 def _ordered(item: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
