@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "core.request_guard.RequestGuardMiddleware",
     "core.throttling.LoginAttemptLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.locale.NegotiatedLocaleMiddleware",  # Accept-Language only where it changes the response
+    "core.locale.FixedLocaleMiddleware",  # Japanese for everyone (the admin too), no Vary: Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -1,32 +1,28 @@
-"""Language negotiation only where the language can change the response.
+"""One language for every response: Japanese, whatever the browser asks for.
 
-Reader pages are Japanese whatever the browser asks for, so negotiating there
-would only add ``Vary: Accept-Language`` and split every shared cache by the
-readers' browser languages. The admin and the API speak the negotiated
-language (Django's and DRF's messages), so they keep Django's middleware.
+The content, the reader pages, the admin and the API messages are Japanese
+(``LANGUAGE_CODE``); an English browser gets the same Japanese admin as
+everyone else. Nothing is negotiated, so no response varies on
+``Accept-Language`` and shared caches are not split by the readers' browsers.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-NEGOTIATED_PREFIXES = ("/admin/", "/api/")
 
+class FixedLocaleMiddleware:
+    """Activate ``LANGUAGE_CODE`` for every request and say so in ``Content-Language``."""
 
-class NegotiatedLocaleMiddleware(LocaleMiddleware):
-    """Django's ``LocaleMiddleware`` under ``NEGOTIATED_PREFIXES``; ``LANGUAGE_CODE`` elsewhere, with no Vary."""
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
 
-    def process_request(self, request: HttpRequest) -> None:
-        if request.path_info.startswith(NEGOTIATED_PREFIXES):
-            super().process_request(request)
-            return
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         translation.activate(settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if request.path_info.startswith(NEGOTIATED_PREFIXES):
-            return super().process_response(request, response)
+        response = self.get_response(request)
         response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response

@@ -99,7 +99,13 @@ def test_reader_pages_do_not_vary_on_the_browser_language(client, briefing):
     assert client.get("/briefings/world-2025/")["Vary"] == "accept-datetime"
 
 
-def test_the_admin_still_speaks_the_negotiated_language(client, briefing):
-    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Accept-Language" in response["Vary"]
-    assert response["Content-Language"] == "en"
+def test_the_admin_and_the_api_are_japanese_for_an_english_browser(client, briefing):
+    # given: a browser that prefers English
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    # when
+    login = client.get("/admin/login/", **english)
+    api = client.get("/api/revisions/999999/", **english)
+    # then: the admin's own strings and the API's messages are Japanese, and nothing varies on the language
+    assert login["Content-Language"] == "ja" and "Accept-Language" not in login.get("Vary", "")
+    assert "ユーザー名" in login.content.decode() and "Username" not in login.content.decode()
+    assert api["Content-Language"] == "ja" and "存在しません" in api.json()["detail"]
