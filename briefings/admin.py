@@ -223,7 +223,7 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
             except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             else:
-                self.message_user(request, f"版{revision.pk}: {Action(data['action']).label}しました。", messages.SUCCESS)
+                self.message_user(request, f"版{revision.pk}: {workflow.DONE[data['action']]}。", messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
         elif request.method == "POST":
             self.message_user(request, "入力に誤りがあります。", messages.ERROR)
@@ -259,7 +259,7 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
             except ApplicationError as exc:
                 self.message_user(request, f"版{revision.pk}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"版{revision.pk}: {Action(action).label}しました。", messages.SUCCESS)
+                self.message_user(request, f"版{revision.pk}: {workflow.DONE[action]}。", messages.SUCCESS)
 
 
 @admin.register(ReviewQueueEntry)

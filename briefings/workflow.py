@@ -54,6 +54,22 @@ class Action(models.TextChoices):
     IMPORT = "import", "取込み公開"
 
 
+# What the user is told after an action, in Japanese as it is said (not the label + 「しました」).
+DONE: dict[str, str] = {
+    Action.SUBMIT: "提出しました",
+    Action.REBASE: "最新の公開版に合わせました",
+    Action.APPROVE: "承認し、公開しました",
+    Action.SCHEDULE: "承認し、公開を予約しました",
+    Action.REJECT: "差し戻しました",
+    Action.REOPEN: "下書きに戻しました",
+    Action.UNSCHEDULE: "公開予約を取り消しました",
+    Action.WITHDRAW: "公開予約を取り下げ、下書きに戻しました",
+    Action.PUBLISH: "予約どおり公開しました",
+    Action.SUPERSEDE: "新しい版で置き換えました",
+    Action.IMPORT: "取り込んで公開しました",
+}
+
+
 class Role(models.TextChoices):
     EDITOR = "editor", "編集者"
     REVIEWER = "reviewer", "審査者"
