@@ -15,22 +15,34 @@ date in the citations, and the Memento links to the newest release. So:
   it shows, never per request, and never keyed by the request's Host (absolute
   URLs in pages come from ``SITE_URL``).
 
+Each rendered page is also kept as the **last good copy** of its URL (release
+n, or as-of day D), without the live stamp in the key: while the database
+cannot be reached, ``served_while_database_down`` answers with that copy
+(its live part as it was when rendered) instead of a 503.
+
 (Until this change release pages were ``immutable`` for a year; that was
 correct only while nothing live was shown in the HTML and headers.)
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+
+logger = logging.getLogger(__name__)
 
 PAGE_VERSION = "7"  # bump when a reader page template changes
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGE_TIMEOUT = 24 * 3600  # keys carry the day (access dates), so a day's pages expire with it
+LAST_GOOD_TIMEOUT = 7 * 24 * 3600  # how long a page can stand in for the database
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,14 @@ class CachedPage:
 
 
 def cached_release_page(
-    request: HttpRequest, *, key: str, render: Callable[[], HttpResponse], headers: Callable[[], dict[str, str]]
+    request: HttpRequest, *, key: str, render: Callable[[], HttpResponse], headers: Callable[[], dict[str, str]],
+    last_good: str = "",
 ) -> HttpResponse:
-    """Serve a page from the cache (or render and store it), honouring If-None-Match."""
+    """Serve a page from the cache (or render and store it), honouring If-None-Match.
+
+    ``last_good``: the page's key without its live stamp; a fresh rendering is
+    also kept there for ``served_while_database_down``.
+    """
     cache_key = f"release-page:{PAGE_VERSION}:{key}"
     page: CachedPage | None = cache.get(cache_key)
     if page is None:
@@ -57,7 +74,38 @@ def cached_release_page(
         body = response.content
         page = CachedPage(body, etag_of(body), response["Content-Type"], headers())
         cache.set(cache_key, page, timeout=PAGE_TIMEOUT)
+        if last_good:
+            cache.set(_last_good_key(last_good), page, timeout=LAST_GOOD_TIMEOUT)
     return respond(request, body=page.body, etag=page.etag, content_type=page.content_type, headers=page.headers)
+
+
+def served_while_database_down(last_good: Callable[..., str]) -> Callable[..., Any]:
+    """Decorate a release page view: while the database is unreachable, answer with its last good copy.
+
+    ``last_good(**view_kwargs)`` names the copy (as passed to ``cached_release_page``).
+    Without a copy the error goes on to ``handler500`` (a 503 page).
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def serve(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, **kwargs)
+            except DatabaseError:
+                page: CachedPage | None = cache.get(_last_good_key(last_good(**kwargs)))
+                if page is None:
+                    raise
+                logger.warning("database unreachable: %s served from its last good copy", request.path)
+                return respond(request, body=page.body, etag=page.etag, content_type=page.content_type,
+                               headers=page.headers)
+
+        return serve
+
+    return decorate
+
+
+def _last_good_key(name: str) -> str:
+    return f"release-page-last:{PAGE_VERSION}:{name}"
 
 
 def etag_of(body: bytes) -> str:

@@ -31,7 +31,7 @@ from core.errors import NotFound
 from core.site import absolute_url
 from releases import citing, memento
 from releases.anchors import is_anchor
-from releases.caching import cached_release_page, etag_of, if_none_match, respond
+from releases.caching import cached_release_page, etag_of, if_none_match, respond, served_while_database_down
 from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
@@ -102,6 +102,7 @@ def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("releases:as_of", kwargs={"slug": briefing.slug, "day": day}))
 
 
+@served_while_database_down(lambda slug, day: f"as_of:{slug}:{day}")
 def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
     briefing = _briefing(slug)
     as_of = parse_iso_day(day)
@@ -114,12 +115,13 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
-    return _release_page(request, release, view="as_of", as_of=as_of)
+    return _release_page(request, release, view="as_of", as_of=as_of, last_good=f"as_of:{slug}:{day}")
 
 
+@served_while_database_down(lambda slug, number: f"release:{slug}:{number}")
 def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
-    return _release_page(request, release, view="release")
+    return _release_page(request, release, view="release", last_good=f"release:{slug}:{number}")
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -402,7 +404,7 @@ def _release_if_reachable(slug: str, number: int) -> Release | None:
 
 def _release_page(
     request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None = None,
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, last_good: str = "",
 ) -> HttpResponse:
     """A page of a frozen release with the live information beside it, cached per state of both.
 
@@ -422,7 +424,7 @@ def _release_page(
     return cached_release_page(
         request, key=f"{view}:{release.pk}:{as_of}:{currency.stamp}",
         render=lambda: _render_release(request, release, view=view, as_of=as_of, currency=currency, around=around()),
-        headers=memento_headers,
+        headers=memento_headers, last_good=last_good,
     )
 
 
