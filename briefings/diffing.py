@@ -125,7 +125,8 @@ def comparable_from_body(*, number: str, heading: str, body: str, labels: Mappin
 
 def _with_marks(claim: ParsedClaim, labels: Mapping[str, str]) -> str:
     read = plain_claim_text(claim.text, [ref.offset for ref in claim.refs], labels)
-    return with_marks(read.text, [(offset, f"[^{ref.key}]") for offset, ref in zip(read.offsets, claim.refs, strict=True)])
+    marks = [(offset, f"[^{ref.key}]") for offset, ref in zip(read.offsets, claim.refs, strict=True)]
+    return with_marks(read.text, marks)
 
 
 def with_marks(text: str, marks: Iterable[tuple[int, str]]) -> str:

@@ -49,7 +49,8 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
                 )
         if "body" in self.fields and "heading" in self.fields and not self.errors:
             try:
-                sections = section_keys(briefing_id=self.instance.section.briefing_id) if self.instance.section_id else None
+                section = self.instance.section if self.instance.section_id else None
+                sections = section_keys(briefing_id=section.briefing_id) if section else None
                 parse_revision(heading=data.get("heading", ""), body=data.get("body", ""), sections=sections)
             except BodyValidationError as exc:
                 for error in exc.errors:

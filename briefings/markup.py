@@ -323,7 +323,8 @@ def _check_text(
     scrubbed = _REF.sub(lambda m: " " * len(m[0]), scrubbed)
     if not allow_section_refs and (found := _SECTION_REF.search(scrubbed)):
         where = "見出し" if line == 0 else "注記"
-        errors.append(BodyError(line, found.start() + 1, f"節への参照 [[sec:…]] は本文の段落でのみ使えます（{where}では使えません）"))
+        message = f"節への参照 [[sec:…]] は本文の段落でのみ使えます（{where}では使えません）"
+        errors.append(BodyError(line, found.start() + 1, message))
     scrubbed = _SECTION_REF.sub(lambda m: " " * len(m[0]), scrubbed)
     if allow_cross_refs:
         scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)

@@ -46,9 +46,8 @@ def claim_html(claim: SnapshotClaim, *, described_by_note: bool = False, section
         parts.append(escape(text[position:start]))
         if span is not None:
             end = span.offset + span.length
-            parts.append(
-                format_html('<a href="{}#sec-{}" class="secref">{}</a>', section_page, span.key, text[span.offset : end])
-            )
+            label = text[span.offset : end]
+            parts.append(format_html('<a href="{}#sec-{}" class="secref">{}</a>', section_page, span.key, label))
             position = end
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 

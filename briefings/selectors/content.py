@@ -346,7 +346,9 @@ def _section(
         view = SnapshotClaim(
             id=pk,
             text=read.text,
-            refs=tuple(SnapshotRef(key, numbers[key], offset) for offset, (_o, key) in zip(read.offsets, found, strict=True)),
+            refs=tuple(
+                SnapshotRef(key, numbers[key], offset) for offset, (_old, key) in zip(read.offsets, found, strict=True)
+            ),
             sections=tuple(SnapshotSectionRef(*reference) for reference in read.sections),
         )
         if role == ClaimRole.HEADING:

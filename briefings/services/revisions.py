@@ -118,9 +118,8 @@ def revision_update(
         check_version(revision, expected_version, what=f"版{revision.pk}")
         for name, value in data.items():
             setattr(revision, name, value)
-        parsed = parse_revision(
-            heading=revision.heading, body=revision.body, sections=section_keys(briefing_id=revision.section.briefing_id)
-        )
+        known = section_keys(briefing_id=revision.section.briefing_id)
+        parsed = parse_revision(heading=revision.heading, body=revision.body, sections=known)
         citations = _citations(parsed, carried=_carried_citations(revision), old_texts=_note_texts(revision),
                                accessed_on=revision.information_as_of)
         revision.save(update_fields=[*data.keys(), "updated_at"])

@@ -143,7 +143,8 @@ def _check_section_references(manifest: list[tuple[Section, SectionRevision]]) -
     ))
     if missing:
         raise PublishConflict(
-            "参照先の節が公開版に存在しません: " + "、".join(missing) + "。参照を直すか、参照先の節を先に公開してください。",
+            "参照先の節が公開版に存在しません: " + "、".join(missing)
+            + "。参照を直すか、参照先の節を先に公開してください。",
             extra={"missing_sections": missing},
         )
 
