@@ -24,8 +24,11 @@ from briefings.services.importing import briefing_import_bundle
 from briefings.workflow import Action
 from core.errors import ApplicationError
 from releases.models import Release
+from releases.models import ReleaseRendering
 from releases.selectors.history import artefact_of
 from releases.services.exporting import release_export
+from releases.services.rendering import RENDER_VERSION, render_snapshot_json
+from releases.services.verification import releases_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +207,30 @@ def test_a_bundle_referring_to_a_section_it_does_not_have_is_refused(briefing):
     with pytest.raises(ApplicationError, match="節「ch7-2」.*節「ch4-1」はこのブリーフィングにありません"):
         briefing_import_bundle(bundle=bundle, slug="broken")
     assert not Release.objects.filter(briefing__slug="broken").exists()
+
+
+def test_a_release_frozen_before_section_references_has_the_same_snapshot_shape(briefing):
+    # given release 1 as an artefact of format 2 (no section_refs) would hold it
+    frozen = artefact_of(release=Release.objects.get(briefing=briefing, number=1))
+    old = json.loads(frozen.document_text)
+    old["format"] = 2
+    for claim in _claims(old["snapshot"]):
+        del claim["section_refs"]
+    # when its snapshot is rendered
+    snapshot = json.loads(render_snapshot_json(old, frozen.digest))
+    # then every claim still has section_refs (none), after footnote_refs
+    assert all(list(claim)[-2:] == ["footnote_refs", "section_refs"] and claim["section_refs"] == []
+               for claim in _claims(snapshot))
+
+
+def test_renderings_made_by_older_code_are_kept_and_not_reported_by_verification(briefing):
+    # given a rendering of version 3 (before section_refs), stored as it was
+    release = Release.objects.get(briefing=briefing, number=1)
+    current = ReleaseRendering.objects.get(release=release, version=RENDER_VERSION)
+    ReleaseRendering.objects.create(
+        release=release, version="3", digest=current.digest, snapshot_json=current.snapshot_json.replace(
+            ',"section_refs":[]', ""), content_html=current.content_html, page_meta=current.page_meta,
+    )
+    # when / then
+    checked, problems = releases_verify()
+    assert checked >= 1 and problems == []
