@@ -14,12 +14,12 @@ Pure functions over plain data: the admin review page and the reader
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
-from briefings.markup import ParsedClaim, parse_revision
+from briefings.markup import ParsedClaim, parse_revision, plain_claim_text
 
 Op = Literal["equal", "insert", "delete"]
 Status = Literal["added", "removed", "changed", "unchanged"]
@@ -107,20 +107,26 @@ def diff_comparables(old: Comparable | None, new: Comparable | None) -> SectionD
     return SectionDiff(tuple(blocks))
 
 
-def comparable_from_body(*, number: str, heading: str, body: str) -> Comparable:
-    """Comparable of a revision in the editing format (``[^key]`` marks kept), for reviewers."""
+def comparable_from_body(*, number: str, heading: str, body: str, labels: Mapping[str, str]) -> Comparable:
+    """Comparable of a revision in the editing format (``[^key]`` marks kept), for reviewers.
+
+    A section reference ``[[sec:key]]`` reads as readers will read it, the
+    section's number from ``labels`` (「４．（１）」).
+    """
     parsed = parse_revision(heading=heading, body=body)
-    heading_text = " ".join(part for part in (number.strip(), _with_marks(parsed.heading)) if part)
+    heading_text = " ".join(part for part in (number.strip(), _with_marks(parsed.heading, labels)) if part)
     paragraphs = [
-        Block("paragraph", f"第{index}段落", "".join(_with_marks(claim) for claim in paragraph))
+        Block("paragraph", f"第{index}段落", "".join(_with_marks(claim, labels) for claim in paragraph))
         for index, paragraph in enumerate(parsed.paragraphs, 1)
     ]
     footnotes = [Block("footnote", f"脚注 [^{note.key}]", note.text, key=note.key) for note in parsed.footnotes]
     return Comparable(Block("heading", "見出し", heading_text), paragraphs, footnotes)
 
 
-def _with_marks(claim: ParsedClaim) -> str:
-    return with_marks(claim.text, [(ref.offset, f"[^{ref.key}]") for ref in claim.refs])
+def _with_marks(claim: ParsedClaim, labels: Mapping[str, str]) -> str:
+    read = plain_claim_text(claim.text, [ref.offset for ref in claim.refs], labels)
+    marks = [(offset, f"[^{ref.key}]") for offset, ref in zip(read.offsets, claim.refs, strict=True)]
+    return with_marks(read.text, marks)
 
 
 def with_marks(text: str, marks: Iterable[tuple[int, str]]) -> str:

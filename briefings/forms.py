@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from briefings.markup import BodyValidationError, parse_revision
 from briefings.models import Citation, Footnote, RevisionStatus, SectionRevision
+from briefings.selectors.catalog import section_keys
 from briefings import workflow
 from briefings.workflow import Action
 from core.dates import format_datetime_ja
@@ -48,7 +49,9 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
                 )
         if "body" in self.fields and "heading" in self.fields and not self.errors:
             try:
-                parse_revision(heading=data.get("heading", ""), body=data.get("body", ""))
+                section = self.instance.section if self.instance.section_id else None
+                sections = section_keys(briefing_id=section.briefing_id) if section else None
+                parse_revision(heading=data.get("heading", ""), body=data.get("body", ""), sections=sections)
             except BodyValidationError as exc:
                 for error in exc.errors:
                     self.add_error("heading" if error.line == 0 else "body", str(error))

@@ -13,9 +13,10 @@ Format (see README, "Editing format")::
 * ``[^key]`` is a footnote reference; the footnote is defined in the same body by a
   line ``[^key]: note``. Keys are stable identifiers, never display numbers.
 * ``[[fn:key]]`` in a note is a cross-reference to any footnote of the briefing.
-* ``[[sec:key]]`` in the body (accepted with ``section_refs=True``, a proposal the
-  reader side does not render yet) is a reference to a section of the briefing,
-  shown as its number label 「４．（１）」.
+* ``[[sec:key]]`` in a paragraph is a reference to a section of the briefing:
+  readers read it as the section's number 「４．（１）」 (``plain_claim_text``),
+  linked to the section. Not in headings (a section's label is made of its
+  heading, so labels would depend on each other) nor in notes.
 * ``<https://…>`` is a URL. Any other ``<`` is refused: text is never HTML.
 
 ``parse_revision`` is pure and collects every error with its line and column
@@ -24,7 +25,7 @@ before raising ``BodyValidationError``, so an editor sees all problems at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.errors import ApplicationError
@@ -100,19 +101,20 @@ class ParsedRevision:
 
     @property
     def section_refs(self) -> set[str]:
-        """Return the keys of the sections the heading and paragraphs refer to with ``[[sec:key]]``."""
-        claims = [self.heading, *(claim for paragraph in self.paragraphs for claim in paragraph)]
-        return {key for claim in claims for key in _SECTION_REF.findall(claim.text)}
+        """Return the keys of the sections the paragraphs refer to with ``[[sec:key]]``."""
+        return {key for paragraph in self.paragraphs for claim in paragraph for key in _SECTION_REF.findall(claim.text)}
 
 
-def parse_revision(*, heading: str, body: str, section_refs: bool = False) -> ParsedRevision:
+def parse_revision(*, heading: str, body: str, sections: Collection[str] | None = None) -> ParsedRevision:
     """Parse a heading and an editing-format body; raise ``BodyValidationError``.
 
-    ``section_refs`` accepts ``[[sec:key]]`` in the heading and paragraphs (kept in
-    the claim text; ``plain_claim_text`` writes it out for a release).
+    ``[[sec:key]]`` section references stay in the claim text
+    (``plain_claim_text`` writes them as readers read them). With ``sections``
+    (the keys of the briefing's sections) a reference to any other key is an
+    error at its line and column; without, keys are not checked.
     """
     errors: list[BodyError] = []
-    heading_claim = _parse_inline(heading.strip(), line=0, errors=errors, section_refs=section_refs)
+    heading_claim = _parse_inline(heading.strip(), line=0, errors=errors)
     paragraphs: list[list[ParsedClaim]] = []
     footnotes: list[ParsedFootnote] = []
     for block_line, lines in _blocks(body):
@@ -130,12 +132,30 @@ def parse_revision(*, heading: str, body: str, section_refs: bool = False) -> Pa
         if text_lines:
             first = text_lines[0][0]
             joined = "".join(text for _number, text in text_lines)
-            paragraph = _split_claims(_parse_inline(joined, line=first, errors=errors, section_refs=section_refs))
+            paragraph = _split_claims(_parse_inline(joined, line=first, errors=errors, section_refs=True))
             paragraphs.append(paragraph)
+            if sections is not None:
+                _check_section_keys(joined, text_lines, sections, errors)
     _check_keys(heading_claim, paragraphs, footnotes, errors)
     if errors:
         raise BodyValidationError(errors)
     return ParsedRevision(heading_claim, paragraphs, footnotes)
+
+
+def _check_section_keys(
+    joined: str, text_lines: list[tuple[int, str]], sections: Collection[str], errors: list[BodyError]
+) -> None:
+    """Report each ``[[sec:key]]`` of a paragraph whose section the briefing does not have, where it stands."""
+    for start, _end, key in section_references(joined):
+        if key in sections:
+            continue
+        line, column = text_lines[0][0], start + 1
+        for number, text in text_lines:  # the paragraph's lines were joined without separators
+            line = number
+            if column <= len(text):
+                break
+            column -= len(text)
+        errors.append(BodyError(line, column, f"節への参照 [[sec:{key}]] の節「{key}」はこのブリーフィングにありません"))
 
 
 def without_marks(text: str) -> str:
@@ -171,26 +191,46 @@ def section_references(text: str) -> list[tuple[int, int, str]]:
     return [(match.start(), match.end(), match[1]) for match in _SECTION_REF.finditer(text)]
 
 
-def plain_claim_text(text: str, offsets: Sequence[int], labels: Mapping[str, str]) -> tuple[str, list[int]]:
+@dataclass(frozen=True)
+class ReaderText:
+    """A claim as readers read it: section references written as labels, with where each stands."""
+
+    text: str
+    offsets: list[int]
+    """The footnote reference offsets, moved to ``text``."""
+    sections: list[tuple[str, int, int]]
+    """(key, offset, length) of each section reference's label in ``text``."""
+
+
+def plain_claim_text(text: str, offsets: Sequence[int], labels: Mapping[str, str]) -> ReaderText:
     """Return ``text`` with each ``[[sec:key]]`` written as its section's label, and ``offsets`` moved to match.
 
-    ``offsets`` are footnote reference offsets in ``text``; a key missing from
-    ``labels`` (a section not in the release) is written 「?」.
+    The one place claim text becomes what readers read: ``offsets`` are
+    footnote reference offsets in ``text``; a key missing from ``labels`` (a
+    section not in the release: publishing refuses it, a preview shows it) is
+    written 「?」 and not linked.
     """
     pieces: list[str] = []
     shifts: list[tuple[int, int]] = []  # (end of a reference in text, change of length so far)
+    found: list[tuple[str, int, int]] = []
     position = 0
+    length = 0
     change = 0
     for start, end, key in section_references(text):
-        label = labels.get(key, "?")
+        label = labels.get(key)
         pieces.append(text[position:start])
-        pieces.append(label)
-        change += len(label) - (end - start)
+        length += start - position
+        if label:
+            found.append((key, length, len(label)))
+        written = label or "?"
+        pieces.append(written)
+        length += len(written)
+        change += len(written) - (end - start)
         shifts.append((end, change))
         position = end
     pieces.append(text[position:])
     moved = [offset + next((c for end, c in reversed(shifts) if end <= offset), 0) for offset in offsets]
-    return "".join(pieces), moved
+    return ReaderText("".join(pieces), moved, found)
 
 
 def plain_note_text(note: str, numbers: dict[str, int]) -> str:
@@ -281,8 +321,11 @@ def _check_text(
 ) -> None:
     scrubbed = _URL.sub(lambda m: " " * len(m[0]), text)
     scrubbed = _REF.sub(lambda m: " " * len(m[0]), scrubbed)
-    if allow_section_refs:
-        scrubbed = _SECTION_REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    if not allow_section_refs and (found := _SECTION_REF.search(scrubbed)):
+        where = "見出し" if line == 0 else "注記"
+        message = f"節への参照 [[sec:…]] は本文の段落でのみ使えます（{where}では使えません）"
+        errors.append(BodyError(line, found.start() + 1, message))
+    scrubbed = _SECTION_REF.sub(lambda m: " " * len(m[0]), scrubbed)
     if allow_cross_refs:
         scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
     elif _CROSS_REF.search(scrubbed):

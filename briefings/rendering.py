@@ -12,26 +12,27 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from briefings.diffing import Segment
-from briefings.markup import cross_reference_label, section_references, split_note
+from briefings.markup import cross_reference_label, split_note
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 
 
-def claim_html(
-    claim: SnapshotClaim, section_labels: Mapping[str, str] | None = None, *, described_by_note: bool = False
-) -> SafeString:
+def claim_html(claim: SnapshotClaim, *, described_by_note: bool = False, section_page: str = "") -> SafeString:
     """Return the claim's text with ``<a href="#fn-N">N</a>`` at each reference.
 
-    A ``[[sec:key]]`` section reference (see ``briefings.markup``) becomes
-    ``<a href="#sec-key">４．（１）</a>`` with the label ``section_labels`` gives it.
-    ``described_by_note``: each reference is described by its note's text
-    (``aria-describedby="fn-text-N"``), so a screen reader reads the note with
-    the number; otherwise by the heading of the notes.
+    A section reference's label (``SnapshotClaim.sections``: 「４．（１）」 in the
+    text) becomes ``<a href="#sec-key" class="secref">４．（１）</a>``;
+    ``section_page`` is the URL of the page holding the sections when it is not
+    this one. ``described_by_note``: each reference is described by its note's
+    text (``aria-describedby="fn-text-N"``), so a screen reader reads the note
+    with the number; otherwise by the heading of the notes.
     """
     text = claim.text
     refs = sorted(claim.refs, key=lambda r: r.offset)
+    spans = sorted(claim.sections, key=lambda s: s.offset)
     parts: list[str] = []
     position = 0
-    for start, end, key in [*section_references(text), (len(text), len(text), None)]:
+    for span in [*spans, None]:
+        start = span.offset if span is not None else len(text)
         while refs and refs[0].offset <= start:
             ref = refs.pop(0)
             parts.append(escape(text[position : ref.offset]))
@@ -43,10 +44,11 @@ def claim_html(
             )
             position = ref.offset
         parts.append(escape(text[position:start]))
-        if key is not None:
-            label = (section_labels or {}).get(key)
-            parts.append(format_html('<a href="#sec-{}" class="secref">{}</a>', key, label) if label else "?")
-        position = end
+        if span is not None:
+            end = span.offset + span.length
+            label = text[span.offset : end]
+            parts.append(format_html('<a href="{}#sec-{}" class="secref">{}</a>', section_page, span.key, label))
+            position = end
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 

@@ -217,8 +217,9 @@ def parse_paper(
 
     ``information_as_of`` is the cutoff to use when the paper states none; when
     it does, the two must agree. ``link_sections`` writes a reference to a
-    section in the body, 「（４．（１）参照）」, as 「（[[sec:ch4-1]]参照）」 (a
-    proposed markup: parse the bodies with ``parse_revision(section_refs=True)``).
+    section in the body, 「（４．（１）参照）」, as 「（[[sec:ch4-1]]参照）」 (the
+    editing format's section reference; ``briefing_import_paper`` asks for it)
+    and refuses a reference to a section the paper does not have.
     """
     lines = split_lines(text)
     _check_characters(lines)

@@ -17,3 +17,8 @@ def section_get(*, briefing: Briefing, key: str) -> Section:
     if section is None:
         raise NotFound(f"節「{key}」は存在しません。")
     return section
+
+
+def section_keys(*, briefing_id: int) -> set[str]:
+    """The keys of every section of the briefing (what a ``[[sec:key]]`` may name). One query."""
+    return set(Section.objects.filter(briefing_id=briefing_id).values_list("key", flat=True))

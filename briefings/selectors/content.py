@@ -9,7 +9,9 @@ release never come here: they read the frozen artefact
 * ``published_manifest`` — the (section, revision) pairs a release made now would show;
 * ``footnote_numbering`` — footnotes numbered 1..N in reading order;
 * ``assemble`` — sections with their claims and references, and the notes with
-  their citations, in four queries whatever the size of the history.
+  their citations, in four queries whatever the size of the history; claims as
+  readers read them (a ``[[sec:key]]`` written as the section's number,
+  ``reference_labels``).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefings.markup import plain_note_text
+from briefings.markup import plain_claim_text, plain_note_text, section_label, without_marks
 from briefings.models import (
     Briefing,
     Citation,
@@ -40,12 +42,23 @@ class SnapshotRef:
 
 
 @dataclass(frozen=True)
+class SnapshotSectionRef:
+    """A reference to a section: its label 「４．（１）」 stands at ``offset`` in the claim's text."""
+
+    key: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
 class SnapshotClaim:
     id: int
     text: str
+    """The sentence as readers read it (a section reference written as the section's number)."""
     refs: tuple[SnapshotRef, ...]
     anchor: str = ""
     """The sentence's stable anchor in a release (``releases.anchors``); empty outside releases."""
+    sections: tuple[SnapshotSectionRef, ...] = ()
 
 
 @dataclass
@@ -120,6 +133,8 @@ class Preview:
     footnotes: list[SnapshotFootnote]
     numbers: dict[str, int]
     duplicate_keys: list[str]
+    labels: dict[str, str]
+    """How the text names each section of the briefing as it would be published (``reference_labels``)."""
 
 
 def cited_source_ids(*, revision_id: int) -> list[int]:
@@ -206,8 +221,25 @@ def revision_preview(*, revision: SectionRevision) -> Preview:
         replaced.append((section, revision))
         replaced.sort(key=lambda pair: pair[0].position)
     numbers, duplicates = footnote_numbering([r.pk for _s, r in replaced])
-    content = assemble([(section, revision)], numbers)
-    return Preview(section.briefing, content.sections[0], content.footnotes, numbers, duplicates)
+    labels = reference_labels(replaced)
+    content = assemble([(section, revision)], numbers, labels=labels)
+    return Preview(section.briefing, content.sections[0], content.footnotes, numbers, duplicates, labels)
+
+
+def reference_labels(pairs: list[tuple[Any, Any]]) -> dict[str, str]:
+    """How a section reference names each section of (section, revision) ``pairs``: 「４．」, 「４．（１）」.
+
+    A subsection is numbered with its chapter, as the paper writes 「（４．（１）参照）」;
+    a section without a number is named by its heading, the lead 「冒頭」.
+    """
+    numbers = {section.key: revision.number for section, revision in pairs}
+    labels = {}
+    for section, revision in pairs:
+        parent = numbers.get(section.parent.key, "") if section.parent_id else ""
+        labels[section.key] = (
+            section_label([parent, revision.number]) if revision.number else without_marks(revision.heading) or "冒頭"
+        )
+    return labels
 
 
 @dataclass(frozen=True)
@@ -221,17 +253,26 @@ class ContentModels:
 
 
 def assemble(
-    pairs: list[tuple[Section, SectionRevision]], numbers: dict[str, int], *, models: ContentModels | None = None
+    pairs: list[tuple[Section, SectionRevision]],
+    numbers: dict[str, int],
+    *,
+    models: ContentModels | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Content:
-    """Turn (section, revision) pairs into reader structures in four queries."""
+    """Turn (section, revision) pairs into reader structures in four queries.
+
+    ``labels`` name the sections that references may point at (default: those
+    of ``pairs``, the whole release when publishing).
+    """
     models = models or ContentModels()
+    labels = reference_labels(pairs) if labels is None else labels
     revision_ids = [revision.pk for _section, revision in pairs]
     claims = _claims_by_revision(models.claim, revision_ids)
     notes = list(models.footnote.objects.filter(revision_id__in=revision_ids))
     key_by_note = {note.pk: note.key for note in notes}
     refs = _refs_by_claim(models.reference, key_by_note)
     citations = _citations_by_note(models.citation, list(key_by_note))
-    sections = [_section(section, revision, claims[revision.pk], refs, numbers) for section, revision in pairs]
+    sections = [_section(section, revision, claims[revision.pk], refs, numbers, labels) for section, revision in pairs]
     section_key_by_revision = {revision.pk: section.key for section, revision in pairs}
     footnotes = sorted(
         (
@@ -288,6 +329,7 @@ def _section(
     claims: list[tuple[int, int, str, str]],
     refs: dict[int, list[tuple[int, str]]],
     numbers: dict[str, int],
+    labels: dict[str, str],
 ) -> SnapshotSection:
     section = SnapshotSection(
         key=row.key,
@@ -299,10 +341,15 @@ def _section(
         information_as_of=revision.information_as_of,
     )
     for pk, paragraph, role, text in claims:
+        found = [(offset, key) for offset, key in refs.get(pk, ()) if key in numbers]
+        read = plain_claim_text(text, [offset for offset, _key in found], labels)
         view = SnapshotClaim(
             id=pk,
-            text=text,
-            refs=tuple(SnapshotRef(key, numbers[key], offset) for offset, key in refs.get(pk, ()) if key in numbers),
+            text=read.text,
+            refs=tuple(
+                SnapshotRef(key, numbers[key], offset) for offset, (_old, key) in zip(read.offsets, found, strict=True)
+            ),
+            sections=tuple(SnapshotSectionRef(*reference) for reference in read.sections),
         )
         if role == ClaimRole.HEADING:
             section.heading = view

@@ -36,12 +36,15 @@ def revision_review(*, revision_id: int) -> RevisionReview:
         compared_with = revision.base  # what this revision changed when it was published
     else:
         compared_with = current
+    preview = revision_preview(revision=revision)
     old = (
-        comparable_from_body(number=compared_with.number, heading=compared_with.heading, body=compared_with.body)
+        comparable_from_body(number=compared_with.number, heading=compared_with.heading, body=compared_with.body,
+                             labels=preview.labels)
         if compared_with
         else None
     )
-    new = comparable_from_body(number=revision.number, heading=revision.heading, body=revision.body)
+    new = comparable_from_body(number=revision.number, heading=revision.heading, body=revision.body,
+                               labels=preview.labels)
     pending = revision.status in (RevisionStatus.DRAFT, RevisionStatus.SUBMITTED, RevisionStatus.REJECTED,
                                   RevisionStatus.SCHEDULED)
     return RevisionReview(
@@ -50,7 +53,7 @@ def revision_review(*, revision_id: int) -> RevisionReview:
         current_id=current.pk if current else None,
         is_stale=pending and (current.pk if current else None) != revision.base_id,
         diff=diff_comparables(old, new),
-        preview=revision_preview(revision=revision),
+        preview=preview,
         transitions=list(
             RevisionTransition.objects.filter(revision=revision).select_related("actor").order_by("created_at", "pk")
         ),

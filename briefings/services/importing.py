@@ -41,6 +41,7 @@ def briefing_import_paper(
     title: str = "",
     published_at: dt.datetime | None = None,
     information_as_of: dt.date | None = None,
+    link_sections: bool = True,
     actor: User | None = None,
 ) -> ImportResult:
     """Import a paper as briefing ``slug`` and publish it as release 1.
@@ -52,12 +53,14 @@ def briefing_import_paper(
 
     The cutoff is the paper's own 「…現在の情報に基づき」 date; ``information_as_of``
     supplies one for a paper without it (and must agree with it otherwise).
+    ``link_sections``: a reference to a section in the body, 「（４．（１）参照）」,
+    is stored as ``[[sec:key]]`` and so links to the section (off: kept as text).
 
     Raises ``PaperFormatError`` (naming the line) for unreadable text or a
     missing cutoff, ``Conflict`` when ``slug`` already holds different content,
     and ``ApplicationError`` for a missing title.
     """
-    paper = parse_paper(text, information_as_of=information_as_of)
+    paper = parse_paper(text, information_as_of=information_as_of, link_sections=link_sections)
     assert paper.information_as_of is not None  # parse_paper refuses a paper without one
     cutoff = paper.information_as_of.start
     published_at = published_at or start_of_day_tokyo(cutoff)
@@ -67,7 +70,9 @@ def briefing_import_paper(
     with transaction.atomic(durable=True):
         existing = Briefing.objects.filter(slug=slug).first()
         if existing is not None:
-            return _existing(existing, paper)
+            return _existing(
+                existing, paper, text=text, information_as_of=information_as_of, link_sections=link_sections
+            )
         if not title.strip():
             raise ApplicationError("新しいブリーフィングには標題（--title）が必要です。抽出テキストには標題が含まれていません。")
         if len(title.strip()) > (limit := Briefing._meta.get_field("title").max_length or 0):
@@ -126,9 +131,10 @@ def _create_revisions(
 
 def _parse_sections(paper: ParsedPaper) -> dict[str, ParsedRevision]:
     parsed: dict[str, ParsedRevision] = {}
+    keys = {section.key for section in paper.sections}
     for section in paper.sections:
         try:
-            parsed[section.key] = parse_revision(heading=section.heading, body=section.body(paper.notes))
+            parsed[section.key] = parse_revision(heading=section.heading, body=section.body(paper.notes), sections=keys)
         except BodyValidationError as exc:
             raise PaperFormatError(section.line, f"節{section.key}を取り込めません: {exc.message}") from exc
     return parsed
@@ -184,7 +190,9 @@ def _ingest_sources(
     return specs, created_count
 
 
-def _existing(briefing: Briefing, paper: ParsedPaper) -> ImportResult:
+def _existing(
+    briefing: Briefing, paper: ParsedPaper, *, text: str, information_as_of: dt.date | None, link_sections: bool
+) -> ImportResult:
     imported = list(
         SectionRevision.objects.filter(section__briefing=briefing, transitions__action=Action.IMPORT)
         .select_related("section")
@@ -193,8 +201,8 @@ def _existing(briefing: Briefing, paper: ParsedPaper) -> ImportResult:
     if not imported:
         raise Conflict(f"ブリーフィング「{briefing.slug}」は既に存在しますが、取り込まれた公開版がありません。")
     stored = {revision.section.key: (revision.number, revision.heading, revision.body) for revision in imported}
-    incoming = {s.key: (s.number, s.heading, s.body(paper.notes)) for s in paper.sections}
-    if stored != incoming:
+    incoming = _bodies(paper)
+    if stored != incoming and stored != _bodies_linked(text, information_as_of, link=not link_sections):
         changed = sorted(k for k in stored.keys() | incoming.keys() if stored.get(k) != incoming.get(k))
         raise Conflict(
             f"ブリーフィング「{briefing.slug}」は既に異なる内容で取り込まれています（相違する節: {', '.join(changed)}）。"
@@ -204,6 +212,19 @@ def _existing(briefing: Briefing, paper: ParsedPaper) -> ImportResult:
     published_at = imported[0].published_at
     assert published_at is not None  # an imported revision is published
     return ImportResult(briefing, 1, published_at, False, len(stored), notes, 0)
+
+
+def _bodies(paper: ParsedPaper) -> dict[str, tuple[str, str, str]]:
+    return {section.key: (section.number, section.heading, section.body(paper.notes)) for section in paper.sections}
+
+
+def _bodies_linked(text: str, information_as_of: dt.date | None, *, link: bool) -> dict[str, tuple[str, str, str]]:
+    """The paper's bodies with section references linked or not: a briefing imported the other way
+    (before references were linked, or with ``link_sections`` off) holds the same paper."""
+    try:
+        return _bodies(parse_paper(text, information_as_of=information_as_of, link_sections=link))
+    except PaperFormatError:
+        return {}
 
 
 BUNDLE_FORMAT = "briefing-bundle/1"
@@ -222,7 +243,8 @@ def briefing_import_bundle(*, bundle: dict[str, Any], slug: str = "", actor: Use
     """
     data = _bundle(bundle)
     slug = slug or data["briefing"]["slug"]
-    parsed = {section["key"]: _parse_bundle_section(section) for section in data["sections"]}
+    keys = {section.get("key") for section in data["sections"]}
+    parsed = {section["key"]: _parse_bundle_section(section, keys) for section in data["sections"]}
     citations = _bundle_citations(data, parsed)
     published_at = _bundle_datetime(data["release"]["published_at"], "release.published_at")
     cutoff = _bundle_date(data["release"]["information_as_of"], "release.information_as_of")
@@ -256,9 +278,9 @@ def _bundle(bundle: Any) -> dict[str, Any]:
     return bundle
 
 
-def _parse_bundle_section(section: dict[str, Any]) -> ParsedRevision:
+def _parse_bundle_section(section: dict[str, Any], keys: set[Any]) -> ParsedRevision:
     try:
-        return parse_revision(heading=section.get("heading", ""), body=section.get("body", ""))
+        return parse_revision(heading=section.get("heading", ""), body=section.get("body", ""), sections=keys)
     except BodyValidationError as exc:
         raise ApplicationError(f"節「{section.get('key')}」: {exc.message}") from exc
 

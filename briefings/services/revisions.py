@@ -8,6 +8,7 @@ from django.db import transaction
 
 from briefings.markup import ParsedRevision, parse_revision
 from briefings.models import Citation, Footnote, ReleaseKind, RevisionContributor, Section, SectionRevision
+from briefings.selectors.catalog import section_keys
 from briefings.services.content import CitationSpec, RevisionNotEditable, revision_write_content
 from briefings.workflow import WorkflowPermissionDenied
 from core.dates import format_date_ja, today_tokyo
@@ -39,7 +40,8 @@ def revision_create_draft(
 
     Without a body the draft is a copy of the published revision, citations
     included. Raises ``WorkflowPermissionDenied`` unless ``actor`` is an editor,
-    ``BodyValidationError`` for a body not in the editing format.
+    ``BodyValidationError`` for a body not in the editing format (or referring
+    to a section the briefing does not have).
     """
     if not is_editor(actor):
         raise WorkflowPermissionDenied("下書きを作成できるのは編集者（editors）のみです。")
@@ -58,7 +60,9 @@ def revision_create_draft(
             release_kind=release_kind,
             author=actor,
         )
-        parsed = parse_revision(heading=revision.heading, body=revision.body)
+        parsed = parse_revision(
+            heading=revision.heading, body=revision.body, sections=section_keys(briefing_id=section.briefing_id)
+        )
         revision.save()
         citations = _citations(parsed, carried=_carried_citations(base), old_texts=_note_texts(base),
                                accessed_on=revision.information_as_of)
@@ -93,7 +97,8 @@ def revision_update(
     Raises
     ``RevisionNotEditable`` (409) unless the revision is a draft,
     ``WorkflowPermissionDenied`` unless ``actor`` is an editor and
-    ``BodyValidationError`` (400) for a malformed body, ``PreconditionFailed``
+    ``BodyValidationError`` (400) for a malformed body or a ``[[sec:key]]``
+    naming a section the briefing does not have, ``PreconditionFailed``
     (412) when ``expected_version`` is not the draft's current version (someone
     saved it meanwhile); nothing is saved then.
     """
@@ -105,7 +110,7 @@ def revision_update(
     if data.get("information_as_of") is not None:
         check_information_as_of(data["information_as_of"])
     with transaction.atomic():
-        revision = SectionRevision.objects.select_for_update().get(pk=revision_id)
+        revision = SectionRevision.objects.select_for_update(of=("self",)).select_related("section").get(pk=revision_id)
         if not revision.is_editable:
             raise RevisionNotEditable(
                 f"版{revision.pk}は「{revision.get_status_display()}」のため編集できません。新しい下書きを作成してください。"
@@ -113,7 +118,8 @@ def revision_update(
         check_version(revision, expected_version, what=f"版{revision.pk}")
         for name, value in data.items():
             setattr(revision, name, value)
-        parsed = parse_revision(heading=revision.heading, body=revision.body)
+        known = section_keys(briefing_id=revision.section.briefing_id)
+        parsed = parse_revision(heading=revision.heading, body=revision.body, sections=known)
         citations = _citations(parsed, carried=_carried_citations(revision), old_texts=_note_texts(revision),
                                accessed_on=revision.information_as_of)
         revision.save(update_fields=[*data.keys(), "updated_at"])

@@ -29,7 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from briefings import publication, workflow
+from briefings.markup import parse_revision
 from briefings.models import Briefing, ReleaseKind, RevisionStatus, RevisionTransition, SectionRevision
+from briefings.selectors.catalog import section_keys
 from briefings.selectors.content import cited_source_ids
 from briefings.selectors.review import release_note_default
 from briefings.signals import revision_transitioned
@@ -305,6 +307,10 @@ def _publish(
 
 
 def _submit(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
+    """Submit a draft for review; its section references must name sections the briefing has now
+    (``BodyValidationError`` otherwise: a section may have been deleted since the draft was saved)."""
+    parse_revision(heading=revision.heading, body=revision.body,
+                   sections=section_keys(briefing_id=revision.section.briefing_id))
     apply_transition(revision=revision, action=move.action, actor=actor, comment=comment,
                      fields={"submitted_at": timezone.now()})
 

@@ -19,8 +19,9 @@ register = template.Library()
 
 
 @register.filter
-def claim_html(claim: SnapshotClaim) -> SafeString:
-    return rendering.claim_html(claim)
+def claim_html(claim: SnapshotClaim, section_page: str = "") -> SafeString:
+    """The claim with its footnote links; section references link to ``section_page`` (default: this page)."""
+    return rendering.claim_html(claim, section_page=section_page)
 
 
 @register.filter

@@ -62,14 +62,21 @@ class FootnoteRefSerializer(serializers.Serializer[Any]):
     offset = serializers.IntegerField(help_text="index in text at which the reference mark stands")
 
 
+class SectionRefSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="the key of the section referred to")
+    offset = serializers.IntegerField(help_text="index in text at which the section's label (「４．（１）」) starts")
+    length = serializers.IntegerField(help_text="the label's length in characters")
+
+
 class ClaimOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     anchor = serializers.CharField(
         required=False, help_text="the sentence's stable anchor (c-…): the same in every release while the sentence is "
                                   "unchanged; present in releases frozen since artefact format 2",
     )
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="the sentence as readers read it (a reference to a section as its number)")
     footnote_refs = FootnoteRefSerializer(many=True, source="refs")
+    section_refs = SectionRefSerializer(many=True, source="sections")
 
 
 class SectionOutputSerializer(serializers.Serializer[Any]):
@@ -98,6 +105,7 @@ def _claim(claim: SnapshotClaim) -> dict[str, Any]:
         "anchor": claim.anchor,
         "text": claim.text,
         "footnote_refs": [{"number": r.number, "offset": r.offset} for r in claim.refs],
+        "section_refs": [{"key": r.key, "offset": r.offset, "length": r.length} for r in claim.sections],
     }
 
 

@@ -28,6 +28,7 @@ from briefings.selectors.content import (
     SnapshotFootnote,
     SnapshotRef,
     SnapshotSection,
+    SnapshotSectionRef,
 )
 from core.errors import NotFound
 from releases.anchors import anchors_for
@@ -182,10 +183,11 @@ def artefact_of(*, release: Release) -> Frozen:
 
 
 def content_of(document: dict[str, Any]) -> Content:
-    """Rebuild the reader structures of a release from its document alone (format 1 or 2).
+    """Rebuild the reader structures of a release from its document alone (format 1, 2 or 3).
 
     Format 2 carries each sentence's anchor; for format 1 it is derived from the
     frozen text by the function that froze format 2 (``releases.anchors``).
+    Format 3 carries the section references; older documents have none.
     """
     snapshot = document["snapshot"]
     numbers = {note["key"]: note["number"] for note in snapshot["footnotes"]}
@@ -210,7 +212,8 @@ def content_of(document: dict[str, Any]) -> Content:
             revision=item["revision"],
             information_as_of=dt.date.fromisoformat(item["information_as_of"]),
             paragraphs=[
-                [SnapshotClaim(claim["id"], claim["text"], refs(claim["footnote_refs"]), anchors[id(claim)])
+                [SnapshotClaim(claim["id"], claim["text"], refs(claim["footnote_refs"]), anchors[id(claim)],
+                               tuple(SnapshotSectionRef(**ref) for ref in claim.get("section_refs", ())))
                  for claim in paragraph]
                 for paragraph in item["paragraphs"]
             ],

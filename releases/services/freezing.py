@@ -7,21 +7,28 @@ canonically (UTF-8, keys sorted, no insignificant whitespace) and its SHA-256
 is the release's public digest. Every reader surface of the release derives
 from the document alone (``releases.services.rendering``).
 
-Document (``format`` 2; format 1 is the same without ``anchor``)::
+Document (``format`` 3; format 2 is the same without ``section_refs``, format 1
+also without ``anchor``)::
 
-    {"format": 2,
+    {"format": 3,
      "briefing": {"slug", "title", "publication", "author", "description"},
      "release": {"number", "kind", "published_at", "information_as_of", "summary", "url"},
-     "snapshot": <the API snapshot, without its digest; each claim has its stable "anchor">,
+     "snapshot": <the API snapshot, without its digest; each claim has its stable "anchor"
+                  and its "section_refs">,
      "notes": [{"number", "key", "section", "source_text"}],     # notes in the editing format
      "sections": [{"key", "label", "changed", "change_summary"}],
      "sources": [{"id", "kind", "citation", "url", "accessed_on", "csl"}],
      "access_date": "YYYY-MM-DD" | null}
 
-Format 2 (this code) adds to every claim of the snapshot its stable ``anchor``
+Format 2 adds to every claim of the snapshot its stable ``anchor``
 (``releases.anchors``). Readers handle both: for a format-1 document the
 anchors are derived from its frozen text with the same function
-(``releases.selectors.history.content_of``).
+(``releases.selectors.history.content_of``). Format 3 (this code) adds to every
+claim its ``section_refs``: a claim's ``text`` is what readers read, a reference
+to a section written as its number 「４．（１）」, and each
+``{"key", "offset", "length"}`` says where such a label stands (the editing
+format's ``[[sec:key]]`` stays in the revision's body and claim rows, which the
+export reads). Older documents have no section references.
 """
 from __future__ import annotations
 
@@ -37,7 +44,7 @@ from core.site import absolute_url
 from releases.anchors import anchors_for
 from sources.citations import to_csl
 
-FORMAT = 2
+FORMAT = 3
 
 
 def canonical_json(value: Any) -> str:
@@ -130,6 +137,7 @@ def _claim(claim: SnapshotClaim, anchor: str) -> dict[str, Any]:
         "anchor": anchor,
         "text": claim.text,
         "footnote_refs": [{"number": ref.number, "offset": ref.offset} for ref in claim.refs],
+        "section_refs": [{"key": ref.key, "offset": ref.offset, "length": ref.length} for ref in claim.sections],
     }
 
 

@@ -14,8 +14,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from briefings.markup import cross_references, without_marks
-from briefings.models import Briefing, Footnote, ReleaseKind, Section, SectionRevision
+from briefings.markup import cross_references, section_references, without_marks
+from briefings.models import Briefing, Claim, Footnote, ReleaseKind, Section, SectionRevision
 from briefings.publication import PublishConflict, PublishedRelease, PublishRequest
 from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates
 from releases.anchors import document_anchors
@@ -33,7 +33,9 @@ def release_publish(request: PublishRequest) -> PublishedRelease:
 
     Raises ``PublishConflict`` when the release would be dated before the
     previous one, when a cross-reference (``[[fn:key]]``) would point at a
-    footnote missing from the release, or when two sections define one key.
+    footnote missing from the release, when a section reference
+    (``[[sec:key]]``) would point at a section missing from it, or when two
+    sections define one key.
     """
     briefing = Briefing.objects.get(pk=request.briefing_id)
     previous = Release.objects.of(briefing).order_by("-number").first()
@@ -41,6 +43,7 @@ def release_publish(request: PublishRequest) -> PublishedRelease:
         raise PublishConflict("前の版より前の日時で公開することはできません。")
     manifest = published_manifest(briefing_id=briefing.pk)
     numbers = _numbering([revision.pk for _section, revision in manifest])
+    _check_section_references(manifest)
     release = Release.objects.create(
         briefing=briefing,
         number=(previous.number + 1) if previous else 1,
@@ -124,6 +127,26 @@ def _numbering(revision_ids: list[int]) -> dict[str, int]:
             extra={"missing": missing},
         )
     return numbering
+
+
+def _check_section_references(manifest: list[tuple[Section, SectionRevision]]) -> None:
+    """Refuse a ``[[sec:key]]`` whose section the release would not show (one query)."""
+    shown = {section.key for section, _revision in manifest}
+    rows = (
+        Claim.objects.filter(revision_id__in=[revision.pk for _section, revision in manifest], text__contains="[[sec:")
+        .order_by("revision__section__position", "position")
+        .values_list("revision__section__key", "text")
+    )
+    missing = list(dict.fromkeys(
+        f"節「{section}」の[[sec:{key}]]" for section, text in rows for _s, _e, key in section_references(text)
+        if key not in shown
+    ))
+    if missing:
+        raise PublishConflict(
+            "参照先の節が公開版に存在しません: " + "、".join(missing)
+            + "。参照を直すか、参照先の節を先に公開してください。",
+            extra={"missing_sections": missing},
+        )
 
 
 def _cutoff(request: PublishRequest, previous: Release | None, revisions: list[SectionRevision]) -> dt.date:

@@ -21,15 +21,16 @@ from core.dates import end_of_day_tokyo, is_future_day
 from releases.models import Release, ReleaseRendering
 from releases.selectors.history import MAX_NUMBER, Frozen, artefact_of, content_of, section_labels
 
-RENDER_VERSION = "3"  # bump when _content.html, briefings/rendering.py output or the snapshot shape changes
+RENDER_VERSION = "4"  # bump when _content.html, briefings/rendering.py output or the snapshot shape changes
 
 # The API's field order (the artefact stores keys sorted; clients read them in this order).
 _SNAPSHOT_ORDER = ("briefing", "release", "kind", "published_at", "information_as_of", "sections", "footnotes",
                    "digest")
 _SECTION_ORDER = ("key", "number", "heading", "heading_footnote_refs", "level", "parent", "revision",
                   "information_as_of", "paragraphs")
-_CLAIM_ORDER = ("id", "anchor", "text", "footnote_refs")
+_CLAIM_ORDER = ("id", "anchor", "text", "footnote_refs", "section_refs")
 _REF_ORDER = ("number", "offset")
+_SECTION_REF_ORDER = ("key", "offset", "length")
 _NOTE_ORDER = ("number", "key", "text", "sources")
 _SOURCE_ORDER = ("id", "kind", "citation", "url", "accessed_on", "locator")
 
@@ -45,7 +46,9 @@ def render_snapshot_json(document: dict[str, Any], digest: str) -> str:
             "paragraphs": [
                 [
                     {**_ordered(claim, _CLAIM_ORDER),
-                     "footnote_refs": [_ordered(ref, _REF_ORDER) for ref in claim["footnote_refs"]]}
+                     "footnote_refs": [_ordered(ref, _REF_ORDER) for ref in claim["footnote_refs"]],
+                     # a document older than format 3 has none: the same shape for every release
+                     "section_refs": [_ordered(ref, _SECTION_REF_ORDER) for ref in claim.get("section_refs", ())]}
                     for claim in paragraph
                 ]
                 for paragraph in section["paragraphs"]

@@ -83,9 +83,11 @@ def _renderings(release: Release, artefact: ReleaseArtefact, document: dict[str,
         label = f"描画 v{rendering.version}"
         if rendering.digest != artefact.digest:
             problems.append(f"{label} は別の保存物から作られています")
+        elif rendering.version != RENDER_VERSION:
+            continue  # made by older code (a template or the snapshot's shape changed since): kept as it was
         elif rendering.snapshot_json != render_snapshot_json(document, artefact.digest):
             problems.append(f"{label} のスナップショット JSON が保存物と一致しません")
-        elif rendering.version == RENDER_VERSION and (
+        elif (
             rendering.content_html != render_content_html(document)
             or rendering.page_meta != render_page_meta(document, artefact.digest)
         ):

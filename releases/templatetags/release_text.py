@@ -15,9 +15,12 @@ register = template.Library()
 
 
 @register.filter
-def reader_claim_html(claim: SnapshotClaim) -> SafeString:
-    """The sentence with its footnote links, each described by its note's text (screen readers)."""
-    return rendering.claim_html(claim, described_by_note=True)
+def reader_claim_html(claim: SnapshotClaim, section_page: str = "") -> SafeString:
+    """The sentence with its footnote links, each described by its note's text (screen readers).
+
+    A reference to a section links to ``section_page`` (default: this page, which holds the sections).
+    """
+    return rendering.claim_html(claim, described_by_note=True, section_page=section_page)
 
 
 @register.simple_tag

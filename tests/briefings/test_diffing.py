@@ -41,10 +41,10 @@ def test_diff_html_escapes_every_segment():
 def test_paragraphs_align_by_content_and_footnotes_by_key():
     old = comparable_from_body(number="（１）", heading="見出し", body=(
         "第一段落である。[^a]\n\n第二段落である。\n\n[^a]: 注Aの本文\n"
-    ))
+    ), labels={})
     new = comparable_from_body(number="（１）", heading="見出し", body=(
         "新しい段落である。[^b]\n\n第一段落である。[^a]\n\n第二段落だった。\n\n[^a]: 注Aの本文（訂正）\n[^b]: 注B\n"
-    ))
+    ), labels={})
     diff = diff_comparables(old, new)
     statuses = [(b.kind, b.status) for b in diff.blocks]
     assert statuses == [

@@ -25,6 +25,9 @@ def test_changes_since_the_cutoff_show_only_the_edited_sections_character_by_cha
     assert NEW in ch41 and '<ins class="diff-ins">' in ch41
     assert "<del" not in ch41  # renumbered notes (36→37) are not reported as edits
     assert "注38" in ch41  # the new note, with its number in release 2
+    ch72 = html.split('id="change-ch7-2"')[1].split("</section>")[0]
+    # a reference to a section reads as its number (note 92 of release 1 is 97 in release 2)
+    assert "確認されている〔97〕（４．（１）参照）。<ins" in ch72 and "[[sec:" not in ch72
 
 
 def test_changes_between_release_numbers_and_the_default(client, two_releases):

@@ -43,6 +43,10 @@ class Command(BaseCommand):
             help="the information cutoff (YYYY-MM-DD) of a paper that does not state it "
             "(「…現在の情報に基づき」); must agree with the paper when it does",
         )
+        parser.add_argument(
+            "--no-section-links", action="store_true",
+            help="keep references to sections in the body (「（４．（１）参照）」) as plain text instead of links",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -83,6 +87,7 @@ def _import_paper(path: Path, data: bytes, options: dict[str, Any]) -> Any:
             title=options["title"],
             published_at=_published_at(options["published_at"]),
             information_as_of=_information_as_of(options["information_as_of"]),
+            link_sections=not options["no_section_links"],
         )
     except ApplicationError as exc:
         raise CommandError(f"{path}: {exc.message}") from exc
