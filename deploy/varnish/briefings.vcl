@@ -1,9 +1,10 @@
 # Varnish in front of the reader pages (docs/operations.md); nginx terminates TLS and
 # sends only reader URLs here. The application decides what is cached:
-# * "public, max-age=31536000, immutable" (a release, a past as-of day): kept a year;
-# * "public, no-cache" with an ETag (the latest release, today's as-of page): kept, but
-#   revalidated with the application on every request (a 304 costs no rendering), so a
-#   new release is visible at once, with no purge;
+# * "public, max-age=31536000, immutable" (static files, stored PDFs): kept a year;
+# * "public, no-cache" with an ETag (release and as-of pages, which show live information
+#   beside the frozen release: a newer release, events not yet reflected): kept, fresh
+#   for one second, then revalidated with the application (a 304 costs no rendering), so
+#   a new release is visible within a second, with no purge; X-Cache says REVALIDATED;
 # * anything without max-age (404s, redirects, feeds without it): not cached.
 # Rendered like deploy/nginx/briefings.conf (python3 scripts/lib/render.py …).
 vcl 4.1;
@@ -45,9 +46,12 @@ sub vcl_recv {
 
 sub vcl_backend_response {
     set beresp.http.x-url = bereq.url;  # for bans (lurker-friendly)
+    if (beresp.was_304) {
+        set beresp.http.x-revalidated = "1";  # the application answered 304: the kept body is served
+    }
     if (beresp.status == 200 && beresp.http.ETag && beresp.http.Cache-Control ~ "no-cache"
         && !beresp.http.Set-Cookie) {
-        set beresp.ttl = 0s;
+        set beresp.ttl = 1s;  # with 0 s Varnish never revalidates (tested): fresh for a second, then a 304
         set beresp.grace = 0s;
         set beresp.keep = 1d;
         return (deliver);
@@ -63,7 +67,10 @@ sub vcl_deliver {
     unset resp.http.x-url;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
+    } elsif (resp.http.x-revalidated) {
+        set resp.http.X-Cache = "REVALIDATED";
     } else {
         set resp.http.X-Cache = "MISS";
     }
+    unset resp.http.x-revalidated;
 }
