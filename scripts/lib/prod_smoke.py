@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import time
 from collections.abc import Callable
 from email.header import decode_header, make_header
 from typing import Any
