@@ -330,10 +330,6 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 # Without a broker the product runs tasks in-process (first run, tests).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # The demo's broker: message files in a folder, no server (scripts/demo).
-    _BROKER_FOLDER = env_str("CELERY_BROKER_FOLDER") or str(BASE_DIR / ".demo" / "broker")
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _BROKER_FOLDER, "data_folder_out": _BROKER_FOLDER}
 # Celery logs through LOGGING below (one line per task, same format as the web).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -345,7 +341,11 @@ SCHEDULER_HEARTBEAT_INTERVAL = env_int("SCHEDULER_HEARTBEAT_INTERVAL", 30)  # co
 # A task whose worker died without acknowledging it (acks_late) is handed out again once it has
 # been unacknowledged this long (seconds), by the next worker that starts or sweeps. Keep it above
 # the longest countdown/ETA in use (link checks are spread over LINK_CHECK_SPACING x sources).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The demo's broker: message files in a folder, no server (scripts/demo).
+    _BROKER_FOLDER = env_str("CELERY_BROKER_FOLDER") or str(BASE_DIR / ".demo" / "broker")
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"data_folder_in": _BROKER_FOLDER, "data_folder_out": _BROKER_FOLDER}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late, a worker holds only what it runs
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "publish-due-revisions": {

@@ -159,3 +159,13 @@ def test_behind_the_proxy_one_persons_failed_logins_do_not_lock_out_everybody():
     # then: the stranger's address is locked out for that name, the editor's is not
     assert again.status_code == 429
     assert other.status_code == 200  # the login form again, not "too many attempts"
+
+
+def test_the_demo_broker_keeps_its_folder_and_the_visibility_timeout():
+    # the visibility timeout once replaced the demo's folder options: the demo's worker died on 'data_in'
+    options = _value("s.CELERY_BROKER_TRANSPORT_OPTIONS", DEBUG="1", CELERY_BROKER_URL="filesystem://localhost/",
+                     CELERY_BROKER_FOLDER="/tmp/demo-broker")
+    assert options == {"visibility_timeout": 3600, "data_folder_in": "/tmp/demo-broker",
+                       "data_folder_out": "/tmp/demo-broker"}
+    redis = _value("s.CELERY_BROKER_TRANSPORT_OPTIONS", **PRODUCTION, CELERY_BROKER_URL="redis://r:6379/0")
+    assert redis == {"visibility_timeout": 3600}
