@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import needs_chromium
 
@@ -76,7 +77,7 @@ def test_with_a_keyboard_a_focused_footnote_shows_its_note_and_a_sentence_menu_c
     menu = page.locator("#claim-menu")
     menu.wait_for(state="visible")
     menu.get_by_role("button", name="この版での文へのリンクをコピー").click()
-    assert menu.locator("[role=status]").inner_text() == "コピーしました。"
+    expect(menu.locator("[role=status]")).to_have_text("コピーしました。")  # set once the clipboard promise resolves
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"https://briefings.example.org/briefings/world-2025/releases/1/#{anchor}"
     page.keyboard.press("Escape")
