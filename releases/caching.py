@@ -82,17 +82,19 @@ def cached_release_page(
 def served_while_database_down(last_good: Callable[..., str]) -> Callable[..., Any]:
     """Decorate a release page view: while the database is unreachable, answer with its last good copy.
 
-    ``last_good(**view_kwargs)`` names the copy (as passed to ``cached_release_page``).
-    Without a copy the error goes on to ``handler500`` (a 503 page).
+    ``last_good(**view_kwargs)`` names the copy; the view receives the name as
+    ``last_good`` and passes it on to ``cached_release_page``. Without a copy
+    the error goes on to ``handler500`` (a 503 page).
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def serve(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            name = last_good(**kwargs)
             try:
-                return view(request, **kwargs)
+                return view(request, last_good=name, **kwargs)
             except DatabaseError:
-                page: CachedPage | None = cache.get(_last_good_key(last_good(**kwargs)))
+                page: CachedPage | None = cache.get(_last_good_key(name))
                 if page is None:
                     raise
                 logger.warning("database unreachable: %s served from its last good copy", request.path)

@@ -103,7 +103,7 @@ def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @served_while_database_down(lambda slug, day: f"as_of:{slug}:{day}")
-def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
+def briefing_as_of(request: HttpRequest, slug: str, day: str, last_good: str = "") -> HttpResponse:
     briefing = _briefing(slug)
     as_of = parse_iso_day(day)
     if as_of is None:
@@ -115,13 +115,13 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str) -> HttpResponse:
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
-    return _release_page(request, release, view="as_of", as_of=as_of, last_good=f"as_of:{slug}:{day}")
+    return _release_page(request, release, view="as_of", as_of=as_of, last_good=last_good)
 
 
 @served_while_database_down(lambda slug, number: f"release:{slug}:{number}")
-def release_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def release_detail(request: HttpRequest, slug: str, number: int, last_good: str = "") -> HttpResponse:
     release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
-    return _release_page(request, release, view="release", last_good=f"release:{slug}:{number}")
+    return _release_page(request, release, view="release", last_good=last_good)
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
