@@ -67,11 +67,12 @@ def subscription_request(
         row, _created = Subscription.objects.select_for_update().get_or_create(
             email=address, briefing=briefing, section=section, defaults={"frequency": frequency},
         )
-        if row.status == SubscriptionStatus.UNSUBSCRIBED:
+        returning = row.status == SubscriptionStatus.UNSUBSCRIBED  # only the inbox's owner could have unsubscribed
+        if returning:
             row.status = SubscriptionStatus.PENDING
         if row.status == SubscriptionStatus.PENDING:
             row.frequency = frequency
-        recent = row.confirmation_sent_at is not None and \
+        recent = not returning and row.confirmation_sent_at is not None and \
             now - row.confirmation_sent_at < dt.timedelta(seconds=settings.SUBSCRIPTION_RESEND_INTERVAL)
         if not recent:
             row.confirmation_sent_at = now
