@@ -25,8 +25,8 @@ def after_publication(sender: Any, *, release_id: int, **kwargs: Any) -> None:
     enqueue(tasks.subscription_notify_release_task, release_id)
     if not selectors.endpoints_for(event=WebhookEvent.RELEASE_PUBLISHED):
         return
-    release = Release.objects.select_related("briefing").filter(pk=release_id).first()
-    if release is not None:
+    release = Release.objects.published().select_related("briefing").filter(pk=release_id).first()
+    if release is not None:  # never a release dated in the future (CONTRACT: none appears anywhere before its time)
         enqueue(tasks.webhook_event_task, WebhookEvent.RELEASE_PUBLISHED.value,
                 selectors.release_event_data(release=release))
 

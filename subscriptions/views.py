@@ -8,6 +8,9 @@ requires the one-click POST to work without a cookie or form token.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -21,7 +24,7 @@ from core.errors import ApplicationError, NotFound
 from releases.selectors import history
 from subscriptions import selectors, tokens
 from subscriptions.forms import SubscribeForm
-from subscriptions.models import SubscriptionStatus
+from subscriptions.models import Subscription, SubscriptionStatus
 from subscriptions.services import subscription_confirm, subscription_request, subscription_unsubscribe
 from subscriptions.throttling import SubscribeThrottle
 
@@ -63,18 +66,12 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET: what is about to be confirmed, with a button (mail scanners follow links). POST: confirm."""
-    try:
-        if request.method == "POST":
-            subscription = subscription_confirm(token=token)
-            return render(request, "subscriptions/confirmed.html", {"subscription": subscription})
-        claims = tokens.read_confirm_token(token)
-    except ApplicationError as exc:
-        return error_response(request, 400, exc.message)
-    subscription = selectors.subscription_by_id(subscription_id=claims.subscription_id)
-    if subscription is None or subscription.email != claims.email:
-        return error_response(request, 400, "この購読は見つかりません。もう一度登録してください。")
-    return render(request, "subscriptions/confirm.html", {"subscription": subscription,
-                                                          "frequency": claims.frequency})
+    return _token_page(
+        request, token, read=tokens.read_confirm_token, act=subscription_confirm,
+        page="subscriptions/confirm.html", done="subscriptions/confirmed.html",
+        missing="この購読は見つかりません。もう一度登録してください。",
+        context=lambda subscription, claims: {"frequency": claims.frequency},
+    )
 
 
 @csrf_exempt
@@ -82,19 +79,33 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET: a page with a button. POST (the button, or a mail client's RFC 8058 one-click): unsubscribe at once."""
+    return _token_page(
+        request, token, read=tokens.read_unsubscribe_token, act=subscription_unsubscribe,
+        page="subscriptions/unsubscribe.html", done="subscriptions/unsubscribed.html",
+        missing="この購読は見つかりません（すでに削除されています）。",
+        context=lambda subscription, claims: {"already": subscription.status == SubscriptionStatus.UNSUBSCRIBED},
+    )
+
+
+def _token_page(
+    request: HttpRequest, token: str, *, read: Callable[[str], tokens.TokenClaims],
+    act: Callable[..., Subscription], page: str, done: str, missing: str,
+    context: Callable[[Subscription, tokens.TokenClaims], dict[str, Any]],
+) -> HttpResponse:
+    """POST: ``act`` on the token's subscription and show ``done``. GET: show ``page`` and its button.
+
+    A forged, expired or orphaned token is a 400 page saying so (in Japanese).
+    """
     try:
         if request.method == "POST":
-            subscription = subscription_unsubscribe(token=token)
-            return render(request, "subscriptions/unsubscribed.html", {"subscription": subscription})
-        claims = tokens.read_unsubscribe_token(token)
+            return render(request, done, {"subscription": act(token=token)})
+        claims = read(token)
     except ApplicationError as exc:
         return error_response(request, 400, exc.message)
     subscription = selectors.subscription_by_id(subscription_id=claims.subscription_id)
     if subscription is None or subscription.email != claims.email:
-        return error_response(request, 400, "この購読は見つかりません（すでに削除されています）。")
-    return render(request, "subscriptions/unsubscribe.html", {
-        "subscription": subscription, "already": subscription.status == SubscriptionStatus.UNSUBSCRIBED,
-    })
+        return error_response(request, 400, missing)
+    return render(request, page, {"subscription": subscription, **context(subscription, claims)})
 
 
 def _published_briefing(slug: str) -> Briefing:

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from briefings.models import Briefing, Section
+from core.errors import ApplicationError
 from subscriptions.models import Frequency, Subscription, SubscriptionStatus
 from subscriptions.services import subscription_request, subscription_send_digests
 from subscriptions.tokens import CONFIRM_SALT
@@ -240,9 +242,7 @@ def test_weekly_subscribers_get_one_digest_of_the_week(
 
 @pytest.mark.django_db
 def test_service_refuses_a_section_of_another_briefing(briefing):  # type: ignore[no-untyped-def]
-    from briefings.models import Briefing, Section
-
     other = Briefing.objects.create(slug="other", title="別のブリーフィング")
     section = Section.objects.create(briefing=other, key="x1", position=1)
-    with pytest.raises(Exception, match="この節はこのブリーフィングにありません"):
+    with pytest.raises(ApplicationError, match="この節はこのブリーフィングにありません"):
         subscription_request(email="a@example.jp", briefing=briefing, section=section, frequency=Frequency.WEEKLY)

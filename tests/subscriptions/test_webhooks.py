@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from celery.exceptions import Retry
 from django.test import Client
 from django.utils import timezone
 
@@ -192,3 +193,26 @@ def test_only_administrators_see_endpoints_and_the_delivery_log(admin_client, ed
     staff.force_login(editor)
     assert staff.get(f"/admin/subscriptions/webhookdelivery/{delivery_id}/change/").status_code == 403
     assert staff.get("/admin/subscriptions/webhookendpoint/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_on_a_worker_a_failed_attempt_is_retried_by_celery_after_the_backoff(monkeypatch):  # type: ignore[no-untyped-def]
+    # given: the task as a worker runs it (not eager); Celery's retry records the countdown it is given
+    asked: list[int] = []
+
+    def retry(countdown: int, **kwargs: object) -> Exception:
+        asked.append(countdown)
+        return Retry(when=countdown)
+
+    monkeypatch.setattr(webhook_deliver_task, "retry", retry)
+    with receiver(502) as hook:
+        endpoint(hook.url)
+        [delivery_id] = webhook_event_record(event="source.dead", data={})
+        webhook_deliver_task.push_request(is_eager=False, retries=0, id="worker-task")
+        try:
+            # when / then
+            with pytest.raises(Retry):
+                webhook_deliver_task.run(delivery_id)
+        finally:
+            webhook_deliver_task.pop_request()
+    assert asked == [30] and len(hook.requests) == 1
