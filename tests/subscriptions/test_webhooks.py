@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from events.signals import sections_became_stale
 from sources.models import LinkHealth, LinkStatus, Source
+from sources.services import link_check
 from sources.signals import link_became_dead
 from subscriptions.admin import WebhookEndpointForm
 from subscriptions.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -216,3 +217,26 @@ def test_on_a_worker_a_failed_attempt_is_retried_by_celery_after_the_backoff(mon
         finally:
             webhook_deliver_task.pop_request()
     assert asked == [30] and len(hook.requests) == 1
+
+
+@pytest.mark.django_db
+def test_a_link_check_that_kills_a_public_link_sends_source_dead_once(
+    briefing, settings, django_capture_on_commit_callbacks,
+):  # type: ignore[no-untyped-def]
+    # given: a public source whose link points at a server that is gone; dead after one failure
+    settings.LINK_DEAD_AFTER_FAILURES, settings.LINK_DEAD_AFTER_DAYS = 1, 0
+    settings.LINK_CHECK_ALLOW_LOOPBACK, settings.LINK_CHECK_MIN_INTERVAL = True, 0
+    with receiver() as gone:
+        dead_url = gone.url
+    kind = Source.objects.first().kind
+    source = Source.objects.create(kind=kind, citation="消えたページ", title="消えたページ", url=dead_url,
+                                   fingerprint="gone-test", published_at=timezone.now())
+    with receiver() as hook:
+        endpoint(hook.url, "source.dead")
+        # when: checked twice
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                link_check(source_id=source.pk, force=True)
+    # then: one message, when the link turned dead
+    assert LinkHealth.objects.get(source=source).status == LinkStatus.DEAD
+    assert [json.loads(r.body)["data"]["source"]["url"] for r in hook.requests] == [dead_url]
