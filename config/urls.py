@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/", include("sources.api.urls")),
     path("", include("events.urls")),
     path("", include("releases.urls")),
+    path("", include("subscriptions.urls")),
 ]
 
 handler400 = "core.errorpages.bad_request"
