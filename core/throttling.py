@@ -60,6 +60,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
         request, 429,
         f"ログインの失敗が続いたため、このユーザー名とこの接続元からのログインをしばらく受け付けません。"
         f"{minutes}分ほどおいて再度お試しください。",
+        code="locked_out",
     )
     response["Retry-After"] = str(seconds)
     return response

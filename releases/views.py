@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.catalog import briefing_get
 from core.dates import format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
+from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
 from core.site import absolute_url
 from releases import citing, memento
@@ -370,8 +371,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     message = "お探しのページは見つかりませんでした。"
     if exception is not None and exception.args and isinstance(exception.args[0], str) and exception.args[0]:
         message = exception.args[0]
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"{request.path} は存在しません。", "code": "not_found"}, status=404)
+    if is_api(request):
+        return api_not_found(request)
     return render(request, "404.html", {"message": message}, status=404)
 
 
