@@ -11,6 +11,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import health
+from core.tokens import AuthTokenApi
 from events.api.revisions import RevisionWithEventsApi
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
@@ -27,6 +28,7 @@ urlpatterns = [
     # Swagger UI sets inline styles, so style-src alone is widened on this page.
     path("api/docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
         SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/auth/token/", AuthTokenApi.as_view(), name="api-auth-token"),
     path("api/revisions/<int:revision_id>/", RevisionWithEventsApi.as_view(), name="api-revision-detail"),
     path("api/", include("briefings.api.urls")),
     path("api/", include("releases.api.urls")),
