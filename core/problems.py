@@ -62,7 +62,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {kind.slug: kind for kind in (
     ProblemType("parse_error", 400, "リクエストの本文を読み取れません",
                 "The body is not valid JSON (or nested too deeply, or not in the declared encoding)."),
     ProblemType("invalid_body", 400, "本文の書式に誤りがあります",
-                "A revision body does not follow the editing format; `errors` names the lines."),
+                "A revision body does not follow the editing format; `errors` gives each mistake with its line and column."),
     ProblemType("invalid_events", 400, "出来事の入力に誤りがあります",
                 "Events given with a revision do not exist or are malformed."),
     ProblemType("invalid_paper", 400, "論文の書式に誤りがあります",

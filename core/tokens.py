@@ -77,7 +77,8 @@ class AuthTokenApi(APIView):
             raise ValidationError({"non_field_errors": [INVALID_CREDENTIALS]}, code="invalid_credentials")
         user_logged_in.send(sender=type(user), request=request._request, user=user)
         token = auth_token_issue(user=user)
-        return Response(TokenOutputSerializer({"token": token.key}).data)
+        # A credential: no shared or browser cache may keep it (as RFC 6749 asks of token responses).
+        return Response(TokenOutputSerializer({"token": token.key}).data, headers={"Cache-Control": "no-store"})
 
     @extend_schema(
         operation_id="auth_token_destroy",

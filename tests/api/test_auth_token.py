@@ -29,6 +29,7 @@ def test_a_user_gets_a_token_with_their_password_and_it_authenticates_writes(cli
     response = _get_token(client, "editor", "pw")
     # then
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"]  # a credential: never kept by a cache
     key = response.json()["token"]
     assert Token.objects.get(user=editor).key == key
     created = client.post("/api/sources/", NEW_SOURCE, content_type="application/json", **_auth(key))

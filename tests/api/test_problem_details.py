@@ -195,3 +195,9 @@ def test_the_schema_documents_every_error_response_as_problem_detail(client):
                     "schema": {"$ref": "#/components/schemas/ProblemDetail"}}}, (path, method, status)
             assert "WWW-Authenticate" in errors["401"]["headers"]
     assert "Error" not in schema["components"]["schemas"]
+
+
+def test_the_api_docs_list_every_problem_type():
+    docs = (settings.BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [slug for slug in PROBLEM_TYPES if f"| `{slug}` |" not in docs]
+    assert missing == [], "add these problem types to docs/api.md"
