@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import health
+from core import health, views as core_views
 from core.tokens import AuthTokenApi
 from events.api.revisions import RevisionWithEventsApi
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # The pages the ``type`` URIs of the API's problem documents name (core.problems).
+    path("problems/", core_views.problem_types, name="problem-types"),
+    path("problems/<slug:slug>", core_views.problem_types, name="problem-type"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), so no inline script;
     # Swagger UI sets inline styles, so style-src alone is widened on this page.

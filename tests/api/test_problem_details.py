@@ -201,3 +201,12 @@ def test_the_api_docs_list_every_problem_type():
     docs = (settings.BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8")
     missing = [slug for slug in PROBLEM_TYPES if f"| `{slug}` |" not in docs]
     assert missing == [], "add these problem types to docs/api.md"
+
+
+def test_every_type_uri_resolves_to_a_page_explaining_it(client):
+    for slug, kind in PROBLEM_TYPES.items():
+        page = client.get(f"/problems/{slug}")
+        assert page.status_code == 200 and kind.title in page.content.decode(), slug
+    listing = client.get("/problems/").content.decode()
+    assert all(f'id="{slug}"' in listing for slug in PROBLEM_TYPES)
+    assert client.get("/problems/nope").status_code == 404
