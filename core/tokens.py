@@ -49,10 +49,11 @@ class AuthTokenApi(APIView):
     throttle_classes = (TokenThrottle,)
 
     def get_permissions(self) -> list[BasePermission]:
-        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+        # Only DELETE needs a user; any other method is 405 (or POST's own checks), never a 401 first.
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
     def perform_authentication(self, request: Request) -> None:
-        if request.method != "POST":  # a stale token sent with the password must not stand in the way
+        if request.method == "DELETE":  # a stale token sent with the password must not stand in the way of POST
             super().perform_authentication(request)
 
     @extend_schema(

@@ -86,6 +86,12 @@ def test_delete_without_credentials_is_401(client):
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
+@pytest.mark.parametrize("method", ["get", "put", "patch"])
+def test_other_methods_are_405_even_anonymous(client, method):
+    response = getattr(client, method)(URL)
+    assert response.status_code == 405 and response["Allow"] == "POST, DELETE, OPTIONS"
+
+
 def test_a_session_user_can_revoke_their_token_too(editor):
     # given
     Token.objects.create(user=editor)
