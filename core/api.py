@@ -107,7 +107,7 @@ class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     sending a number where text is expected has a bug we should report (400).
     Any string anywhere in a field's value (list items and keys included) with
     a character of ``core.text`` (NUL, a lone surrogate, a bidi control) is a
-    400 naming the field.
+    400 naming the field (and the list item: ``tags.1``).
     """
 
     def to_internal_value(self, data: Any) -> Any:
@@ -117,9 +117,9 @@ class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
                 if name not in data or field.read_only:
                     continue
                 value = data[name]
-                unclean = next(filter(None, map(forbidden_character_message, strings_in(value))), None)
+                unclean = _first_unclean(name, value)
                 if unclean is not None:
-                    errors[name] = [unclean]
+                    errors[unclean[0]] = [unclean[1]]
                 elif isinstance(field, serializers.CharField) and not _is_text(value, field):
                     errors[name] = ["文字列で指定してください。"]
                 elif (
@@ -132,6 +132,19 @@ class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _first_unclean(name: str, value: Any) -> tuple[str, str] | None:
+    """Return (dotted path, message) of the first string with a forbidden character in ``value``, or ``None``.
+
+    A list's item is named by its index (``tags.1``), as validation errors are.
+    """
+    items = enumerate(value) if isinstance(value, list) else [(None, value)]
+    for index, item in items:
+        message = next(filter(None, map(forbidden_character_message, strings_in(item))), None)
+        if message is not None:
+            return (name if index is None else f"{name}.{index}"), message
+    return None
 
 
 def _is_text(value: Any, field: serializers.Field) -> bool:  # type: ignore[type-arg]

@@ -52,6 +52,16 @@ def test_400_validation_names_each_nested_field_by_dotted_path(client):
     assert "items.1.name" in body["detail"]
 
 
+@pytest.mark.urls("tests.api.urls_problems")
+def test_400_a_forbidden_character_in_a_list_item_names_the_item(client):
+    order = {"items": [], "tags": [1], "address": {}}
+    response = client.post("/api/test/nested/", json.dumps({**order, "title": ["a", "b\u0000"]}),
+                           content_type="application/json")
+    body = _problem(response, 400, "validation_error")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("title.1", "invalid")]
+    assert "U+0000" in body["errors"][0]["message"]
+
+
 def test_400_validation_of_a_real_endpoint(client, auth):
     response = client.post("/api/sources/", json.dumps({"kind": "bogus"}), content_type="application/json", **auth)
     body = _problem(response, 400, "validation_error")

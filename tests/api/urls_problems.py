@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import InputSerializer
+
 from config.urls import handler400, handler404, handler500  # noqa: F401  (the handlers of the root URLconf)
 from config.urls import urlpatterns as product_urls
 
@@ -30,7 +32,7 @@ class _Item(serializers.Serializer):  # type: ignore[type-arg]
     quantity = serializers.IntegerField(min_value=1)
 
 
-class _Order(serializers.Serializer):  # type: ignore[type-arg]
+class _Order(InputSerializer):
     title = serializers.CharField()
     items = _Item(many=True)
     tags = serializers.ListField(child=serializers.IntegerField())

@@ -101,7 +101,7 @@ def test_an_api_write_with_a_forbidden_character_is_a_400_naming_the_field(clien
 def test_a_forbidden_character_inside_a_list_field_is_refused_too(client, editor, briefing):
     body = json.dumps({"date": "2025年3月1日", "title": "出来事", "tags": ["正常", "隠し\u202e"]})
     response = client.post("/api/events/", body, content_type="application/json", **_token(editor))
-    assert response.status_code == 400 and [error["field"] for error in response.json()["errors"]] == ["tags"]
+    assert response.status_code == 400 and [error["field"] for error in response.json()["errors"]] == ["tags.1"]
     assert "U+202E" in response.json()["errors"][0]["message"]
 
 
