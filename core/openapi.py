@@ -37,7 +37,7 @@ PROBLEM_SCHEMA = {
                    "example": 400},
         "detail": {"type": "string", "description": "a Japanese explanation of this occurrence",
                    "example": "入力内容に誤りがあります（1件）: as_of: 日付の形式が違います。"},
-        "code": {"type": "string", "description": "the last segment of `type`", "enum": sorted(PROBLEM_TYPES),
+        "code": {"type": "string", "description": "the last segment of `type` (one of the types listed above)",
                  "example": "validation_error"},
         "errors": {
             "type": "array",
