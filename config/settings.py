@@ -281,9 +281,10 @@ SECURE_REFERRER_POLICY = "same-origin"  # no Referer to the cited sites readers 
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate makes a missing credential 401, not 403 (CONTRACT.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -26,6 +26,7 @@ from django.utils.http import http_date
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.catalog import briefing_get
 from core.dates import end_of_day_tokyo, format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
+from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
 from releases import citing, memento
 from releases.anchors import is_anchor
@@ -389,8 +390,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     message = "お探しのページは見つかりませんでした。"
     if exception is not None and exception.args and isinstance(exception.args[0], str) and exception.args[0]:
         message = exception.args[0]
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"{request.path} は存在しません。", "code": "not_found"}, status=404)
+    if is_api(request):
+        return api_not_found(request)
     return render(request, "404.html", {"message": message}, status=404)
 
 
