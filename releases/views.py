@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from functools import cache as cache_once
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -35,7 +36,7 @@ from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
 from releases.selectors.changes import changed_sections_by_release, changes_between, section_history
 from releases.selectors.claims import claim_view
-from releases.selectors.currency import Currency, currency_of
+from releases.selectors.currency import Currency, currency_of, dead_links
 from releases.selectors.pages import release_for_page
 from releases.services.live import live_state_refresh
 from releases.services.pages import SLOTS, page_frame
@@ -44,6 +45,8 @@ from sources.citations import to_csl
 from sources.models import Source, SourceKind
 
 HISTORY_PAGE = 50
+DEAD_LINKS_MAX_AGE = 300  # seconds browsers and shared caches reuse a release's dead-link list
+DEAD_LINKS_TTL = 60  # seconds the server reuses it (link checks change it, publications do not)
 RELEASE_LIST_PAGE = 20
 _LIVE_SLOT = re.compile(r"<!--live:[-\w]+-->")
 
@@ -227,6 +230,27 @@ def release_cite(request: HttpRequest, slug: str, number: int, fmt: str) -> Http
     response = respond(request, body=body, etag=etag_of(body), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{citation.key}.{fmt}"'
     return response
+
+
+def release_dead_links(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The dead links among the sources release ``number`` cites: the marks ``release.js`` puts by its notes.
+
+    Small (that release's sources only), cached on the server for
+    ``DEAD_LINKS_TTL`` seconds, and conditional: ``ETag`` with a 304 on
+    ``If-None-Match`` and ``max-age``, so a page view costs no request while
+    the browser's copy is fresh and an empty 304 after. Links die and get
+    archived after publication, so this is live information, never frozen.
+    """
+    release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
+    key = f"release-dead-links:{release.pk}"
+    body: bytes | None = cache.get(key)
+    if body is None:
+        source_ids = rendering_for(release=release, fields=("page_meta",))["page_meta"]["source_ids"]
+        body = json.dumps({"release": release.number, "dead_links": dead_links(source_ids=source_ids)},
+                          ensure_ascii=False).encode("utf-8")
+        cache.set(key, body, timeout=DEAD_LINKS_TTL)
+    return respond(request, body=body, etag=etag_of(body), content_type="application/json",
+                   cache_control=f"public, max-age={DEAD_LINKS_MAX_AGE}")
 
 
 def claim_page(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
