@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.catalog import briefing_get
@@ -48,6 +48,7 @@ HISTORY_PAGE = 50
 DEAD_LINKS_MAX_AGE = 300  # seconds browsers and shared caches reuse a release's dead-link list
 DEAD_LINKS_TTL = 60  # seconds the server reuses it (link checks change it, publications do not)
 RELEASE_LIST_PAGE = 20
+SOURCE_PAGE = 100
 _LIVE_SLOT = re.compile(r"<!--live:[-\w]+-->")
 
 
@@ -387,11 +388,19 @@ def source_list_page(request: HttpRequest) -> HttpResponse:
     if kind and kind not in SourceKind.values:
         return _bad_request(request, f"種別「{kind}」はありません（{'、'.join(SourceKind.labels)}）。")
     domain, q = request.GET.get("domain", "").strip()[:255], request.GET.get("q", "").strip()[:200]
-    entries = bibliography.bibliography(sources=bibliography.source_queryset(kind=kind, domain=domain, q=q))
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or int(number) < 1:
+        return _bad_request(request, f"page「{number[:20]}」はページ番号（1以上の整数）で指定してください。")
+    page = bibliography.bibliography_page(sources=bibliography.source_queryset(kind=kind, domain=domain, q=q),
+                                          page=int(number), per_page=SOURCE_PAGE)
+    if page.number > page.num_pages:
+        raise Http404(f"出典一覧に{page.number}ページ目はありません（全{page.num_pages}ページ）。")
     domains = sorted(set(Source.objects.public().exclude(url_domain="").values_list("url_domain", flat=True)))
+    filters = urlencode({name: value for name, value in (("kind", kind), ("domain", domain), ("q", q)) if value})
     return render(
         request, "releases/source_list.html",
-        {"entries": entries, "kinds": SourceKind.choices, "domains": domains, "kind": kind, "domain": domain, "q": q},
+        {"entries": page.entries, "page": page, "filters": filters, "kinds": SourceKind.choices, "domains": domains,
+         "kind": kind, "domain": domain, "q": q},
     )
 
 
