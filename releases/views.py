@@ -328,12 +328,13 @@ def briefing_changes(request: HttpRequest, slug: str) -> HttpResponse:
     changes = changes_between(old=old, new=new)
     between = list(
         Release.objects.of(briefing).published().filter(number__gt=old.number, number__lte=new.number)
-        .order_by("-number")[:HISTORY_PAGE]
-    )
+        .order_by("-number")[:HISTORY_PAGE + 1]
+    )  # the newest HISTORY_PAGE, and whether there are more (the release list pages through them)
     return render(
         request,
         "releases/changes.html",
-        {"briefing": briefing, "changes": changes, "between": between, "first": first, "latest": latest,
+        {"briefing": briefing, "changes": changes, "between": between[:HISTORY_PAGE],
+         "more_between": len(between) > HISTORY_PAGE, "first": first, "latest": latest,
          "from_value": request.GET.get("from", ""), "to_value": request.GET.get("to", "")},
     )
 
