@@ -63,6 +63,7 @@ class SectionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[typ
     """A section with a revision beyond draft is frozen: its key is a stable identifier."""
 
     list_display = ("key", "briefing", "parent", "position")
+    list_select_related = ("briefing", "parent__briefing")
     list_filter = ("briefing",)
     search_fields = ("key",)
     ordering = ("briefing", "position")
@@ -99,11 +100,17 @@ class TransitionInline(ReadOnlyInline):
     fields = ("created_at", "action", "from_status", "to_status", "actor", "comment")
     readonly_fields = fields
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RevisionTransition]:
+        return super().get_queryset(request).select_related("actor")
+
 
 class ContributorInline(ReadOnlyInline):
     model = RevisionContributor
     fields = ("user", "first_changed_at")
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RevisionContributor]:
+        return super().get_queryset(request).select_related("user")
     verbose_name_plural = "内容を書いた・変えた人（この人たちは承認できません）"
 
 
@@ -317,12 +324,13 @@ class FootnoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-
     """Notes are written in the revision body (the editing format); here they are only looked up."""
 
     list_display = ("key", "revision", "text")
+    show_full_result_count = False  # grows with history: one COUNT per page is enough
     search_fields = ("key", "text")
     list_filter = ("revision__section__briefing",)
     readonly_fields = ("revision", "key", "position", "text")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Footnote]:
-        return super().get_queryset(request).select_related("revision__section")
+        return super().get_queryset(request).select_related("revision__section__briefing")
 
 
 @admin.register(Citation)
@@ -330,6 +338,7 @@ class CitationAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[ty
     """Citations of a draft's notes are added and changed here (through the services); others are frozen."""
 
     list_display = ("footnote", "source", "locator")
+    show_full_result_count = False  # grows with history: one COUNT per page is enough
     search_fields = ("source__citation", "footnote__key")
     autocomplete_fields = ("source",)
 
@@ -368,7 +377,7 @@ class CitationAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[ty
             self.message_user(request, exc.message, messages.ERROR)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
-        return super().get_queryset(request).select_related("footnote__revision__section", "source")
+        return super().get_queryset(request).select_related("footnote__revision__section__briefing", "source")
 
 
 @admin.register(Claim)
@@ -376,15 +385,18 @@ class ClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg
     """Sentences are written in the revision body (the editing format); here they are only looked up."""
 
     list_display = ("id", "revision", "position", "text")
+    show_full_result_count = False  # grows with history: one COUNT per page is enough
     search_fields = ("text",)
     readonly_fields = ("revision", "position", "paragraph", "role", "text")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        return super().get_queryset(request).select_related("revision__section")
+        return super().get_queryset(request).select_related("revision__section__briefing")
 
 
 @admin.register(RevisionTransition)
 class RevisionTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("created_at", "revision", "action", "from_status", "to_status", "actor")
+    list_select_related = ("revision__section__briefing", "actor")
     list_filter = ("action", "to_status")
     readonly_fields = ("revision", "action", "from_status", "to_status", "actor", "comment", "created_at")
+    show_full_result_count = False  # grows with history: one COUNT per page is enough

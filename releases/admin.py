@@ -22,6 +22,10 @@ class ReleaseSectionInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ig
     fields = ("position", "label", "section", "revision", "changed", "change_summary")
     readonly_fields = fields
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReleaseSection]:
+        """Each row names its release, section and revision: joined, not queried once per row."""
+        return super().get_queryset(request).select_related("release", "section__briefing", "revision__section__briefing")
+
 
 @admin.register(Release)
 class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from functools import cache as cache_once
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -21,7 +22,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.catalog import briefing_get
@@ -36,7 +37,7 @@ from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
 from releases.selectors.changes import changed_sections_by_release, changes_between, section_history
 from releases.selectors.claims import claim_view
-from releases.selectors.currency import Currency, currency_of
+from releases.selectors.currency import Currency, currency_of, dead_links
 from releases.selectors.pages import release_for_page
 from releases.services.live import live_state_refresh
 from releases.services.pages import SLOTS, page_frame
@@ -45,7 +46,10 @@ from sources.citations import to_csl
 from sources.models import Source, SourceKind
 
 HISTORY_PAGE = 50
+DEAD_LINKS_MAX_AGE = 300  # seconds browsers and shared caches reuse a release's dead-link list
+DEAD_LINKS_TTL = 60  # seconds the server reuses it (link checks change it, publications do not)
 RELEASE_LIST_PAGE = 20
+SOURCE_PAGE = 100
 _LIVE_SLOT = re.compile(r"<!--live:[-\w]+-->")
 
 
@@ -230,6 +234,27 @@ def release_cite(request: HttpRequest, slug: str, number: int, fmt: str) -> Http
     return response
 
 
+def release_dead_links(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The dead links among the sources release ``number`` cites: the marks ``release.js`` puts by its notes.
+
+    Small (that release's sources only), cached on the server for
+    ``DEAD_LINKS_TTL`` seconds, and conditional: ``ETag`` with a 304 on
+    ``If-None-Match`` and ``max-age``, so a page view costs no request while
+    the browser's copy is fresh and an empty 304 after. Links die and get
+    archived after publication, so this is live information, never frozen.
+    """
+    release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
+    key = f"release-dead-links:{release.pk}"
+    body: bytes | None = cache.get(key)
+    if body is None:
+        source_ids = rendering_for(release=release, fields=("page_meta",))["page_meta"]["source_ids"]
+        body = json.dumps({"release": release.number, "dead_links": dead_links(source_ids=source_ids)},
+                          ensure_ascii=False).encode("utf-8")
+        cache.set(key, body, timeout=DEAD_LINKS_TTL)
+    return respond(request, body=body, etag=etag_of(body), content_type="application/json",
+                   cache_control=f"public, max-age={DEAD_LINKS_MAX_AGE}")
+
+
 def claim_page(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
     """One sentence: the releases it appears in, its notes and sources, the events linked to it."""
     briefing = _briefing(slug)
@@ -304,12 +329,13 @@ def briefing_changes(request: HttpRequest, slug: str) -> HttpResponse:
     changes = changes_between(old=old, new=new)
     between = list(
         Release.objects.of(briefing).published().filter(number__gt=old.number, number__lte=new.number)
-        .order_by("-number")[:HISTORY_PAGE]
-    )
+        .order_by("-number")[:HISTORY_PAGE + 1]
+    )  # the newest HISTORY_PAGE, and whether there are more (the release list pages through them)
     return render(
         request,
         "releases/changes.html",
-        {"briefing": briefing, "changes": changes, "between": between, "first": first, "latest": latest,
+        {"briefing": briefing, "changes": changes, "between": between[:HISTORY_PAGE],
+         "more_between": len(between) > HISTORY_PAGE, "first": first, "latest": latest,
          "from_value": request.GET.get("from", ""), "to_value": request.GET.get("to", "")},
     )
 
@@ -364,11 +390,19 @@ def source_list_page(request: HttpRequest) -> HttpResponse:
     if kind and kind not in SourceKind.values:
         return _bad_request(request, f"種別「{kind}」はありません（{'、'.join(SourceKind.labels)}）。")
     domain, q = request.GET.get("domain", "").strip()[:255], request.GET.get("q", "").strip()[:200]
-    entries = bibliography.bibliography(sources=bibliography.source_queryset(kind=kind, domain=domain, q=q))
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or int(number) < 1:
+        return _bad_request(request, f"page「{number[:20]}」はページ番号（1以上の整数）で指定してください。")
+    page = bibliography.bibliography_page(sources=bibliography.source_queryset(kind=kind, domain=domain, q=q),
+                                          page=int(number), per_page=SOURCE_PAGE)
+    if page.number > page.num_pages:
+        raise Http404(f"出典一覧に{page.number}ページ目はありません（全{page.num_pages}ページ）。")
     domains = sorted(set(Source.objects.public().exclude(url_domain="").values_list("url_domain", flat=True)))
+    filters = urlencode({name: value for name, value in (("kind", kind), ("domain", domain), ("q", q)) if value})
     return render(
         request, "releases/source_list.html",
-        {"entries": entries, "kinds": SourceKind.choices, "domains": domains, "kind": kind, "domain": domain, "q": q},
+        {"entries": page.entries, "page": page, "filters": filters, "kinds": SourceKind.choices, "domains": domains,
+         "kind": kind, "domain": domain, "q": q},
     )
 
 

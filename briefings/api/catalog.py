@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from briefings.filters import ClaimFilter, RevisionFilter, SectionFilter
 from briefings.models import Claim, Section, SectionRevision
 from core.openapi import ERROR
+from core.pagination import KeysetPagination
 
 LIST_RESPONSES = {400: ERROR}
 
@@ -84,13 +85,21 @@ class RevisionListApi(generics.ListAPIView[SectionRevision]):
         return SectionRevision.objects.visible_to(self.request.user).select_related("section__briefing").order_by("-created_at", "-pk")
 
 
+class ClaimPagination(KeysetPagination):
+    ordering = ("revision_id", "position")  # the claims' unique (revision, position): an index seek per page
+
+
 @extend_schema_view(get=extend_schema(responses={200: ClaimSerializer(many=True), **LIST_RESPONSES}))
 class ClaimListApi(generics.ListAPIView[Claim]):
-    """Claims (sentences) of visible revisions; `q` finds Japanese text by substring."""
+    """Claims (sentences) of visible revisions; `q` finds Japanese text by substring.
+
+    Cursor-paginated (`next`/`previous`, no `count`): the table grows with every release.
+    """
 
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     permission_classes = (AllowAny,)
+    pagination_class = ClaimPagination
 
     def get_queryset(self) -> QuerySet[Claim]:
         revisions = SectionRevision.objects.visible_to(self.request.user)

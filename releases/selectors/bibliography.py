@@ -72,9 +72,42 @@ def citing_notes(*, source_ids: set[int] | None = None) -> dict[int, list[Citing
     return notes
 
 
-def bibliography(*, sources: QuerySet[Source]) -> list[BibliographyEntry]:
-    """Sources in the order the latest releases first cite them (then the others)."""
-    entries = {source.pk: BibliographyEntry(source) for source in sources.select_related("link_health")}
-    for source_id, notes in citing_notes(source_ids=set(entries)).items():
-        entries[source_id].notes = sorted(notes, key=lambda note: (note.briefing_slug, note.number))
-    return sorted(entries.values(), key=lambda entry: (entry.first_number, entry.source.kind, entry.source.citation))
+@dataclass
+class BibliographyPage:
+    entries: list[BibliographyEntry]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def bibliography_page(*, sources: QuerySet[Source], page: int, per_page: int) -> BibliographyPage:
+    """One page of the sources, in the order the latest releases first cite them (then the others).
+
+    The order needs every matching source's sort key (pk, kind, citation: a
+    narrow read) and the notes of the latest releases (one artefact per
+    briefing, not per release); full rows and their link health are read for
+    the ``per_page`` sources shown only. A fixed number of queries whatever
+    the number of sources, briefings or releases.
+    """
+    notes = citing_notes()
+    first = {source_id: min(note.number for note in cited) for source_id, cited in notes.items()}
+    keys = sorted(sources.values_list("pk", "kind", "citation"),
+                  key=lambda row: (first.get(row[0], 10**9), row[1], row[2]))
+    count = len(keys)
+    num_pages = max((count + per_page - 1) // per_page, 1)
+    shown = [row[0] for row in keys[(page - 1) * per_page:page * per_page]]
+    rows = Source.objects.filter(pk__in=shown).select_related("link_health").in_bulk()
+    entries = []
+    for pk in shown:
+        entry = BibliographyEntry(rows[pk])
+        entry.notes = sorted(notes.get(pk, []), key=lambda note: (note.briefing_slug, note.number))
+        entries.append(entry)
+    return BibliographyPage(entries, page, num_pages, count)

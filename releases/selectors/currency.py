@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from core.dates import today_tokyo
+from core.dates import format_date_ja, today_tokyo
 from events.selectors import stale_sections
 from releases.models import LiveState, Release, ReleaseSection
+from sources.models import LinkStatus, Source
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,22 @@ def pending_events(release: Release) -> dict[str, list[PendingEvent]]:
             for item in stale.events
         ]
     return pending
+
+
+def dead_links(*, source_ids: list[int]) -> list[dict[str, str]]:
+    """The cited sources whose link is dead now, with their archived copy if one is known (one query).
+
+    Bounded by the sources one release cites, whatever the size of the
+    bibliography or of the history; live, never frozen (``release.js`` marks
+    the notes with it, beside the published text).
+    """
+    rows = (
+        Source.objects.filter(pk__in=source_ids, link_health__status=LinkStatus.DEAD).exclude(url="")
+        .order_by("pk").values("url", "archive_url", "archive_captured_on")
+    )
+    return [
+        {"url": row["url"], "archive_url": row["archive_url"],
+         "archive_captured_on": row["archive_captured_on"].isoformat() if row["archive_captured_on"] else "",
+         "archive_captured_label": format_date_ja(row["archive_captured_on"]) if row["archive_captured_on"] else ""}
+        for row in rows
+    ]

@@ -270,13 +270,15 @@
   });
 
   // --- Dead links in the notes: point readers to the archived copy, beside the note, never in it ---
+  // One small list per release (its cited sources only), cached and conditional (ETag, max-age): the
+  // browser reuses it while fresh and revalidates it after, so a page view costs at most a 304.
   var api = article.dataset.deadLinks;
   if (api && window.fetch) {
     fetch(api, { headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (page) {
-        if (!page || !page.results) { return; }
-        page.results.forEach(function (source) {
+      .then(function (answer) {
+        if (!answer || !answer.dead_links) { return; }
+        answer.dead_links.forEach(function (source) {
           document.querySelectorAll("section.footnotes a.url").forEach(function (link) {
             if (link.getAttribute("href") !== source.url || link.dataset.checked) { return; }
             link.dataset.checked = "1";
@@ -287,7 +289,7 @@
               var archive = document.createElement("a");
               archive.href = source.archive_url;
               archive.rel = "noopener";
-              archive.textContent = "アーカイブ" + (source.archive_captured_on ? "（" + source.archive_captured_on + "保存）" : "");
+              archive.textContent = "アーカイブ" + (source.archive_captured_label ? "（" + source.archive_captured_label + "保存）" : "");
               note.appendChild(document.createTextNode("。"));
               note.appendChild(archive);
             }

@@ -66,7 +66,7 @@ def test_anonymous_revision_list_shows_published_only_and_editors_see_all(client
 
 def test_claim_search_finds_japanese_substrings_in_a_release(client, briefing):
     body = client.get("/api/claims/", {"briefing": "world-2025", "release": 1, "q": "クルスク州"}).json()
-    assert body["count"] >= 2
+    assert len(body["results"]) >= 2 and body["next"] is None  # cursor-paginated: no count (issue 18)
     assert all("クルスク州" in claim["text"] for claim in body["results"])
     assert body["results"][0]["footnote_refs"] is not None
 

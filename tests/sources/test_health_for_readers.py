@@ -25,12 +25,14 @@ def test_bibliography_shows_link_status_and_the_archive(client, dead_source):
     assert "リンク：未確認" in html  # the others
 
 
-def test_the_api_lists_dead_sources_for_the_release_page_script(client, dead_source):
+def test_the_release_page_script_gets_the_dead_sources_of_its_release(client, dead_source):
     body = client.get("/api/sources/", {"link_status": "dead"}).json()
     assert [s["id"] for s in body["results"]] == [dead_source.pk]
     assert body["results"][0]["archive_url"].startswith("https://warp.ndl.go.jp/")
     page = client.get("/briefings/world-2025/releases/1/").content.decode()
-    assert 'data-dead-links="/api/sources/?link_status=dead"' in page
+    assert 'data-dead-links="/briefings/world-2025/releases/1/dead-links.json"' in page
+    listed = client.get("/briefings/world-2025/releases/1/dead-links.json").json()["dead_links"]
+    assert [link["archive_url"] for link in listed] == [dead_source.archive_url]
     # the published note still links the original URL; the archive is only offered beside it (Robust Links)
     assert 'href="https://warp.ndl.go.jp' not in page
     assert f'data-versionurl="{dead_source.archive_url}"' in page
