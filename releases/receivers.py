@@ -11,6 +11,7 @@ from core.tasks import enqueue
 from events.models import Event, EventDismissal, EventLink, RevisionEvent
 from releases import caching, tasks
 from releases.selectors.currency import live_state_changed
+from releases.models import Release
 from releases.signals import release_published
 from sources.models import Source
 
@@ -21,6 +22,17 @@ def after_publication(sender: Any, *, release_id: int, backdated: bool = False, 
     caching.purge_after_publication(backdated=backdated)
     if settings.RELEASE_PDF_AT_PUBLISH:
         enqueue(tasks.release_render_pdf_task, release_id)
+
+
+@receiver(post_save, sender=Release, dispatch_uid="releases.page_generation")
+def release_saved(sender: Any, **kwargs: Any) -> None:
+    """Make local copies of reader pages stale as soon as a release is written.
+
+    Also at once, inside the publishing transaction (``after_publication`` does
+    it again after commit): a reader in between may keep the old page under the
+    new generation for at most ``caching.LOCAL_TTL`` seconds.
+    """
+    caching.page_generation_bump()
 
 
 @receiver([post_save, post_delete], sender=Event, dispatch_uid="releases.live.event")
