@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import socket
@@ -387,46 +388,139 @@ def peer_table(results: list[Measured]) -> list[str]:
     return lines
 
 
-def http_throughput(client: Client, seconds: int, page_url: str) -> dict[str, float]:
-    """Requests per second of a cached release page, the floor view and a same-size static file, one gunicorn."""
+@dataclass(frozen=True)
+class HttpTarget:
+    name: str
+    path: str
+    local_layer: bool = True
+    """Whether the server keeps reader pages in its own memory (``RELEASE_PAGE_LOCAL_BYTES``)."""
+    conditional: bool = False
+    """Sent with ``If-None-Match`` naming the page's ETag (answered 304)."""
+
+
+def scale_table(label: str, results: list[Measured]) -> list[str]:
+    """Every page and endpoint side by side at each size (uncached p50 / p95, queries), and largest ÷ smallest."""
+    first, last = results[0], results[-1]
+    head = " | ".join(f"{r.size:,} releases: p50 / p95 (ms), queries" for r in results)
+    lines = [
+        f"#### {label}: side by side at {', '.join(f'{r.size:,}' for r in results)} releases (uncached)",
+        "",
+        f"| request | {head} | {last.size:,} ÷ {first.size:,} (p50, p95) |",
+        "|---|" + "---:|" * (len(results) + 1),
+    ]
+    for index, (target, _cold, _warm, _size) in enumerate(first.rows):
+        cells = [f"{r.rows[index][1].cell()}, {r.rows[index][1].queries}" for r in results]
+        small, large = first.rows[index][1], last.rows[index][1]
+        p50, p95 = large.median / small.median, large.p95 / small.p95
+        mark = "" if max(p50, p95) <= 2 else " ✗"
+        name = target.name.split(" (release")[0]
+        lines.append(f"| {name} | {' | '.join(cells)} | {p50:.2f}×, {p95:.2f}×{mark} |")
+    lines += ["", "Uncached release page ÷ floor (issue 12): " + ", ".join(
+        f"{r.size:,}: **{ratios(r)[0]:.2f}×**" for r in results) + "; snapshot JSON ÷ floor: " + ", ".join(
+        f"{r.size:,}: {ratios(r)[1]:.2f}×" for r in results) + " (goal ≤ 2×). ✗: over 2× its cost at "
+        f"{first.size:,} release{'s' if first.size > 1 else ''} (goal ≤ 2×).", ""]
+    return lines
+
+
+def http_throughput(client: Client, seconds: int, page_url: str, cache_url: str = "") -> dict[str, float]:
+    """Requests per second under gunicorn (production settings) of a cached page, its 304, the floor and a static file.
+
+    ``cache_url``: the shared cache the servers use (Redis in production); empty:
+    per-process memory. The page is measured with the per-process layer in front
+    of the shared cache (the default) and without it (the shared cache only).
+    """
     if not shutil.which("wrk"):
         return {}
     body = get(client, page_url)
     static_dir = ROOT / "staticfiles" / "bench"
     static_dir.mkdir(parents=True, exist_ok=True)
     (static_dir / "page.html").write_bytes(body)
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
-         "--log-level", "warning", "--env", "DJANGO_SETTINGS_MODULE=benchmarks.settings"],
-        cwd=ROOT, env=env,
-    )
+    chosen = [
+        HttpTarget("page", page_url), HttpTarget("page_304", page_url, conditional=True),
+        HttpTarget("page_shared_only", page_url, local_layer=False), HttpTarget("floor", f"/bench/floor/{FLOOR_PAGE}/"),
+        HttpTarget("static", "/static/bench/page.html"),
+    ]
+    servers = {layer: _gunicorn(cache_url=cache_url, local_layer=layer) for layer in (True, False)}
     try:
-        _wait(port)
-        paths = (("page", page_url), ("floor", f"/bench/floor/{FLOOR_PAGE}/"), ("static", "/static/bench/page.html"))
-        for _name, path in paths:  # warm: the page renders once per worker, then comes from the cache
+        for port, _server in servers.values():
+            _wait(port)
+        for target in chosen:  # warm: the page renders once per worker, then comes from the cache
             for _ in range(8):
-                subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"], check=False)
-        rates: dict[str, list[float]] = {name: [] for name, _ in paths}
+                subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{servers[target.local_layer][0]}"
+                                f"{target.path}"], check=False)
+        # the servers render the page themselves (their live state's time is in it): ask one for its ETag
+        etag = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%header{etag}",
+                               f"http://127.0.0.1:{servers[True][0]}{page_url}"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        rates: dict[str, list[float]] = {target.name: [] for target in chosen}
         errors = dict.fromkeys(rates, 0)
         for _round in range(3):  # alternate, and report the median of three rounds of each
-            for name, path in paths:
+            for target in chosen:
+                header = ["-H", f"If-None-Match: {etag}"] if target.conditional else []
                 out = subprocess.run(
-                    ["wrk", "-t2", "-c50", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+                    ["wrk", "-t2", "-c50", f"-d{seconds}s", *header,
+                     f"http://127.0.0.1:{servers[target.local_layer][0]}{target.path}"],
                     capture_output=True, text=True, check=True,
                 ).stdout
                 line = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
-                rates[name].append(float(line.split()[1]))
-                errors[name] += sum(1 for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line)
+                rates[target.name].append(float(line.split()[1]))
+                if target.conditional:  # a 304 is what it asks for (wrk counts it as non-2xx): count the others
+                    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+                    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+                    errors[target.name] += total - (int(non_2xx.group(1)) if non_2xx else 0)
+                    continue
+                errors[target.name] += sum(1 for line in out.splitlines()
+                                           if "Non-2xx" in line or "Socket errors" in line)
         results = {name: statistics.median(values) for name, values in rates.items()}
         results.update({f"{name}_errors": float(count) for name, count in errors.items()})
         results["bytes"] = float(len(body))
         return results
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+        for _port, server in servers.values():
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)
         shutil.rmtree(static_dir, ignore_errors=True)
+
+
+def _gunicorn(*, cache_url: str, local_layer: bool) -> tuple[int, subprocess.Popen[bytes]]:
+    """A gunicorn of the product (2 workers x 4 threads) on a free loopback port."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
+           "CACHE_URL": cache_url}
+    if not local_layer:
+        env["RELEASE_PAGE_LOCAL_BYTES"] = "0"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
+         "--log-level", "warning", "--env", "DJANGO_SETTINGS_MODULE=benchmarks.settings"],
+        cwd=ROOT, env=env,
+    )
+    return port, server
+
+
+def http_table(rates: dict[str, float], *, seconds: int, cache_url: str) -> list[str]:
+    """The HTTP table and its ratios: cached page ÷ static file, 304 ÷ 200."""
+    shared = "Redis" if cache_url.startswith("redis") else "per-process memory"
+    rows = [
+        ("page", f"release 1 page, cached: per-process layer in front of {shared}"),
+        ("page_304", "the same page, conditional (`If-None-Match` with the server's ETag; errors: not a 304)"),
+        ("page_shared_only", f"the same page, {shared} only (`RELEASE_PAGE_LOCAL_BYTES=0`)"),
+        ("floor", "floor view (one stored row of the same bytes)"),
+        ("static", "static file of the same size (WhiteNoise, same server)"),
+    ]
+    return [
+        f"HTTP under gunicorn (2 workers × 4 threads, production settings, shared cache: {shared}), "
+        f"`wrk -t2 -c50 -d{seconds}s` on 127.0.0.1, median of three alternating rounds, "
+        f"a {rates['bytes'] / 1024:.0f} KiB page:",
+        "",
+        "| target | requests/s | errors reported |",
+        "|---|---:|---:|",
+        *(f"| {title} | {rates[name]:,.0f} | {int(rates[name + '_errors'])} |" for name, title in rows),
+        "",
+        f"Cached page ÷ static file: **{rates['page'] / rates['static']:.2f}** (goal ≥ 0.8; "
+        f"{shared} only: {rates['page_shared_only'] / rates['static']:.2f}); page ÷ floor: "
+        f"{rates['page'] / rates['floor']:.2f}; a 304 costs **{rates['page'] / rates['page_304']:.2f}×** a 200 "
+        "(requests per second: higher is better).",
+    ]
 
 
 def _free_port() -> int:
@@ -445,7 +539,9 @@ def _wait(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def run(*, label: str, sizes: list[int], runs: int, http_seconds: int = 0) -> str:
+def run(
+    *, label: str, sizes: list[int], runs: int, http_seconds: int = 0, http_cache_url: str = "", scale: bool = False,
+) -> str:
     """Build the history up to each size, measure, and return the Markdown report."""
     # As Django's test runner does: keep one connection instead of reconnecting per request.
     request_started.disconnect(close_old_connections)
@@ -468,26 +564,13 @@ def run(*, label: str, sizes: list[int], runs: int, http_seconds: int = 0) -> st
         page_ratio, snapshot_ratio = ratios(result)
         print(f"{label} {size:,} releases (built in {built:.1f} s): page ÷ floor {page_ratio:.2f}×, "
               f"snapshot ÷ floor {snapshot_ratio:.2f}×", flush=True)
+    if scale:
+        lines += scale_table(label, results)
     lines += [f"#### {label}: the as-of read against django-simple-history", "", *peer_table(results)]
     if http_seconds:
-        rates = http_throughput(client, http_seconds, f"/briefings/{SLUG}/releases/1/")
+        rates = http_throughput(client, http_seconds, f"/briefings/{SLUG}/releases/1/", cache_url=http_cache_url)
         if rates:
-            lines += [
-                "",
-                f"HTTP under gunicorn (2 workers × 4 threads), `wrk -t2 -c50 -d{http_seconds}s` on 127.0.0.1, "
-                f"median of three alternating rounds, a {rates['bytes'] / 1024:.0f} KiB page:",
-                "",
-                "| target | requests/s | non-2xx or socket errors reported |",
-                "|---|---:|---:|",
-                f"| release 1 page (`/releases/1/`, served from the page cache) | {rates['page']:,.0f} "
-                f"| {int(rates['page_errors'])} |",
-                f"| floor view (one stored row of the same bytes) | {rates['floor']:,.0f} | {int(rates['floor_errors'])} |",
-                f"| static file of the same size (WhiteNoise, same server) | {rates['static']:,.0f} "
-                f"| {int(rates['static_errors'])} |",
-                "",
-                f"Page ÷ floor: **{rates['page'] / rates['floor']:.2f}**; page ÷ static: "
-                f"**{rates['page'] / rates['static']:.2f}** (requests per second: higher is better).",
-            ]
+            lines += ["", *http_table(rates, seconds=http_seconds, cache_url=http_cache_url)]
     return "\n".join(lines) + "\n"
 
 
@@ -498,11 +581,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests per measurement (median and p95)")
     parser.add_argument("--out", required=True, help="Markdown file to write the tables to")
     parser.add_argument("--http", type=int, default=0, help="seconds of wrk load per target (0: skip)")
+    parser.add_argument("--http-cache-url", default="", help="the shared cache of the HTTP servers (redis://...)")
+    parser.add_argument("--scale", action="store_true", help="also print every request side by side at each size")
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",")})
     if not sizes or sizes[0] < 1:
         parser.error("--sizes: numbers of releases, 1 or more")
-    report = run(label=args.label, sizes=sizes, runs=max(1, args.runs), http_seconds=args.http)
+    report = run(label=args.label, sizes=sizes, runs=max(1, args.runs), http_seconds=args.http,
+                 http_cache_url=args.http_cache_url, scale=args.scale)
     print(report)
     Path(args.out).write_text(report, encoding="utf-8")
 

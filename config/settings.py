@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.request_guard.RequestGuardMiddleware",
     "core.throttling.LoginAttemptLockMiddleware",
+    "releases.caching.LocalPageMiddleware",  # reader pages this process served: before sessions, auth, the view
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.locale.FixedLocaleMiddleware",  # Japanese for everyone (the admin too), no Vary: Accept-Language
     "django.middleware.common.CommonMiddleware",
@@ -327,6 +328,9 @@ SPECTACULAR_SETTINGS = {
 
 # Render each release's PDF in the worker right after it is published (releases/receivers.py).
 RELEASE_PDF_AT_PUBLISH = env_bool("RELEASE_PDF_AT_PUBLISH", default=True)
+# Bytes of reader pages each process keeps in its own memory in front of the shared cache
+# (releases.caching.LocalPageMiddleware; 0 turns the layer off). About 230 pages of 140 KiB.
+RELEASE_PAGE_LOCAL_BYTES = env_int("RELEASE_PAGE_LOCAL_BYTES", 32 * 1024 * 1024)
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -11,7 +11,7 @@ date in the citations, and the Memento links to the newest release. So:
   rendering anything;
 * the rendered page is kept in the Django cache under the release, the page
   kind, ``PAGE_VERSION`` and the stamp of the live information
-  (``releases.selectors.currency``), so it is rendered once per change of what
+  (``releases.services.live``), so it is rendered once per change of what
   it shows, never per request, and never keyed by the request's Host (absolute
   URLs in pages come from ``SITE_URL``).
 
@@ -19,6 +19,24 @@ Each rendered page is also kept as the **last good copy** of its URL (release
 n, or as-of day D), without the live stamp in the key: while the database
 cannot be reached, ``served_while_database_down`` answers with that copy
 (its live part as it was when rendered) instead of a 503.
+
+**Hits at static-file speed** (``LocalPageMiddleware``): each process also keeps
+the pages it served, by path, in a small LRU in its own memory (bounded in
+bytes: ``RELEASE_PAGE_LOCAL_BYTES``), with every header the inner middleware
+added. A hit is answered (200, or 304 on a matching ``If-None-Match``) before
+the session, authentication, CSRF and messages middleware and the view run:
+no database query, no rendering, no page fetched from Redis. An entry is valid
+while its *validity stamp* is unchanged: the page generation (bumped on every
+publication, ``purge_after_publication``), the live-state generation
+(``releases.services.live``: events, sources), and today's date (access
+dates); and for at most ``LOCAL_TTL`` seconds (what changes without a signal,
+bounded as the live state is). The generations live in the shared cache
+(Redis), so a publication through any process reaches every process at its
+next request: one small ``get_many`` per request, not the page.
+
+A conditional request that misses the local layer is still answered 304 before
+the body is fetched: the page's ETag and headers are kept under their own small
+key beside it.
 
 (Until this change release pages were ``immutable`` for a year; that was
 correct only while nothing live was shown in the HTML and headers.)
@@ -28,13 +46,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+
+from core.dates import today_tokyo
+from releases.services.live import GENERATION_KEY as LIVE_GENERATION_KEY
+from releases.services.live import LIVE_TTL
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +69,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGE_TIMEOUT = 24 * 3600  # keys carry the day (access dates), so a day's pages expire with it
 LAST_GOOD_TIMEOUT = 7 * 24 * 3600  # how long a page can stand in for the database
+PAGE_GENERATION_KEY = "release-page-generation"
+LOCAL_TTL = LIVE_TTL  # seconds a process trusts its own copy without the full path
+READER_PREFIX = "/briefings/"  # the paths whose pages the local layer may hold
+LOCAL_PAGE_ATTRIBUTE = "release_page_cacheable"  # set on a response by cached_release_page
+_NOT_KEPT = frozenset({"set-cookie"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,10 @@ def cached_release_page(
     also kept there for ``served_while_database_down``.
     """
     cache_key = f"release-page:{PAGE_VERSION}:{key}"
+    if request.headers.get("If-None-Match"):  # a 304 needs the ETag and headers only, not the body
+        known: tuple[str, dict[str, str]] | None = cache.get(_etag_key(cache_key))
+        if known is not None and if_none_match(request, known[0]):
+            return respond(request, body=b"", etag=known[0], content_type="", headers=known[1])
     page: CachedPage | None = cache.get(cache_key)
     if page is None:
         response = render()
@@ -73,10 +108,16 @@ def cached_release_page(
             return response
         body = response.content
         page = CachedPage(body, etag_of(body), response["Content-Type"], headers())
-        cache.set(cache_key, page, timeout=PAGE_TIMEOUT)
+        cache.set_many({cache_key: page, _etag_key(cache_key): (page.etag, page.headers)}, timeout=PAGE_TIMEOUT)
         if last_good:
             cache.set(_last_good_key(last_good), page, timeout=LAST_GOOD_TIMEOUT)
-    return respond(request, body=page.body, etag=page.etag, content_type=page.content_type, headers=page.headers)
+    response = respond(request, body=page.body, etag=page.etag, content_type=page.content_type, headers=page.headers)
+    setattr(response, LOCAL_PAGE_ATTRIBUTE, True)
+    return response
+
+
+def _etag_key(cache_key: str) -> str:
+    return f"{cache_key}:etag"
 
 
 def served_while_database_down(last_good: Callable[..., str]) -> Callable[..., Any]:
@@ -139,6 +180,16 @@ def purge_after_publication(*, backdated: bool) -> None:
     """
     if backdated:
         cache.clear()
+    page_generation_bump()
+
+
+def page_generation_bump() -> None:
+    """Make every process's local copies of reader pages stale (a release was published or the cache purged)."""
+    local_pages.clear()  # this process at once; the others at their next request, through the shared cache
+    try:
+        cache.incr(PAGE_GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted, or the cache emptied): a new value unlike any in use
+        cache.set(PAGE_GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def if_none_match(request: HttpRequest, etag: str) -> bool:
@@ -147,3 +198,141 @@ def if_none_match(request: HttpRequest, etag: str) -> bool:
         return False
     candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
     return "*" in candidates or etag in candidates
+
+
+@dataclass(frozen=True)
+class LocalPage:
+    """A reader page as this process last served it: body and every header, with the stamp it is valid under."""
+
+    body: bytes
+    etag: str
+    headers: tuple[tuple[str, str], ...]
+    vary: frozenset[str]
+    """Request headers the page varies on (``Accept-Datetime``): a request carrying one takes the full path."""
+    stamp: tuple[Any, ...]
+    expires: float
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        """The stored 200, or a 304 with the same headers when ``If-None-Match`` names the ETag."""
+        response: HttpResponse
+        if if_none_match(request, self.etag):
+            response = HttpResponseNotModified()
+            headers = [(name, value) for name, value in self.headers
+                       if name.lower() not in {"content-type", "content-length"}]
+        else:
+            response = HttpResponse(self.body)
+            headers = list(self.headers)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+
+class LocalPages:
+    """A per-process LRU of reader pages, bounded in bytes (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[str, LocalPage] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, path: str, stamp: tuple[Any, ...]) -> LocalPage | None:
+        """The page kept for ``path`` if it was stored under ``stamp`` and has not expired."""
+        with self._lock:
+            page = self._pages.get(path)
+            if page is None:
+                return None
+            if page.stamp != stamp or page.expires <= time.monotonic():
+                self._drop(path)
+                return None
+            self._pages.move_to_end(path)
+            return page
+
+    def put(self, path: str, page: LocalPage) -> None:
+        """Keep ``page``, dropping the least recently used pages beyond the byte budget."""
+        budget = settings.RELEASE_PAGE_LOCAL_BYTES
+        if len(page.body) > budget // 4:  # also 0: the layer is off
+            return
+        with self._lock:
+            self._drop(path)
+            self._pages[path] = page
+            self._bytes += len(page.body)
+            while self._bytes > budget:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    @property
+    def size(self) -> int:
+        """Bytes of page bodies held."""
+        return self._bytes
+
+    def _drop(self, path: str) -> None:
+        page = self._pages.pop(path, None)
+        if page is not None:
+            self._bytes -= len(page.body)
+
+
+local_pages = LocalPages()
+
+
+def validity_stamp() -> tuple[Any, ...] | None:
+    """What a local copy is valid under: the page and live-state generations (shared cache) and today.
+
+    None while the shared cache cannot say (Redis unreachable): then a
+    publication elsewhere could not reach this process, so nothing local is used.
+    """
+    generations = cache.get_many([PAGE_GENERATION_KEY, LIVE_GENERATION_KEY])
+    page_generation = generations.get(PAGE_GENERATION_KEY)
+    if page_generation is None:  # first use, or the shared cache was emptied: start a generation no copy has
+        cache.add(PAGE_GENERATION_KEY, time.time_ns(), timeout=None)
+        page_generation = cache.get(PAGE_GENERATION_KEY)
+        if page_generation is None:
+            return None
+    return page_generation, generations.get(LIVE_GENERATION_KEY), today_tokyo()
+
+
+class LocalPageMiddleware:
+    """Serve reader pages this process already served from its own memory, before sessions and the view.
+
+    Only anonymous-looking cacheable answers are kept: a GET without a query
+    string, answered 200 by ``cached_release_page`` without a cookie and
+    without ``Vary: Cookie`` (the page is the same for every reader, as the
+    shared page cache already assumes). Placed after the request guard (its
+    refusals still apply) and before ``SessionMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.method != "GET" or request.META.get("QUERY_STRING") or not request.path.startswith(READER_PREFIX)
+                or not settings.RELEASE_PAGE_LOCAL_BYTES):
+            return self.get_response(request)
+        stamp = validity_stamp()  # before the view reads the database: a publication after this makes it stale
+        if stamp is None:
+            return self.get_response(request)
+        page = local_pages.get(request.path, stamp)
+        if page is not None and not any(name in request.headers for name in page.vary):
+            request.get_host()  # ALLOWED_HOSTS, as on every other path (DisallowedHost is a 400)
+            return page.response(request)
+        response = self.get_response(request)
+        if _keepable(response):
+            local_pages.put(request.path, LocalPage(
+                body=response.content, etag=response["ETag"],
+                headers=tuple((name, value) for name, value in response.items() if name.lower() not in _NOT_KEPT),
+                vary=frozenset(part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()),
+                stamp=stamp, expires=time.monotonic() + LOCAL_TTL,
+            ))
+        return response
+
+
+def _keepable(response: HttpResponse) -> bool:
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",")}
+    return (getattr(response, LOCAL_PAGE_ATTRIBUTE, False) and response.status_code == 200
+            and not response.streaming and not response.cookies and "cookie" not in vary and response.has_header("ETag"))

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from core.tasks import enqueue
 from events.models import Event, EventDismissal, EventLink, RevisionEvent
 from releases import caching, tasks
+from releases.models import Release
 from releases.services.live import live_state_changed
 from releases.signals import release_published
 from sources.models import Source
@@ -23,6 +24,17 @@ def after_publication(sender: Any, *, release_id: int, backdated: bool = False, 
         enqueue(tasks.release_render_pdf_task, release_id)
 
 
+@receiver(post_save, sender=Release, dispatch_uid="releases.page_generation")
+def release_saved(sender: Any, **kwargs: Any) -> None:
+    """Make local copies of reader pages stale as soon as a release is written.
+
+    Also at once, inside the publishing transaction (``after_publication`` does
+    it again after commit): a reader in between may keep the old page under the
+    new generation for at most ``caching.LOCAL_TTL`` seconds.
+    """
+    caching.page_generation_bump()
+
+
 @receiver([post_save, post_delete], sender=Event, dispatch_uid="releases.live.event")
 @receiver([post_save, post_delete], sender=EventLink, dispatch_uid="releases.live.link")
 @receiver([post_save, post_delete], sender=EventDismissal, dispatch_uid="releases.live.dismissal")
@@ -32,6 +44,6 @@ def live_information_changed(sender: Any, **kwargs: Any) -> None:
     """Cache invalidation: what release pages show beside the frozen text may have changed.
 
     Bumped at once (not after commit: a reader in between may cache the old state
-    under the new generation, which ``currency.LIVE_TTL`` bounds).
+    under the new generation, which ``releases.services.live.LIVE_TTL`` bounds).
     """
     live_state_changed()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +25,9 @@ from releases.services.rendering import RENDER_VERSION
 from sources.models import Source
 
 LIVE_TTL = 30
+GENERATION_KEY = "live-state-generation"
+"""Bumped in the shared cache with every change, so each process's copies of pages go stale too
+(``releases.caching.LocalPageMiddleware``)."""
 
 
 def live_state_refresh(*, briefing: Briefing | int) -> LiveState | None:
@@ -67,4 +72,12 @@ def live_state_changed() -> None:
     state, which the second deletion (or ``LIVE_TTL``) drops.
     """
     LiveState.objects.all().delete()
-    transaction.on_commit(lambda: LiveState.objects.all().delete())
+    _generation_bump()
+    transaction.on_commit(lambda: (LiveState.objects.all().delete(), _generation_bump()))
+
+
+def _generation_bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value differs from the stamps in use
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)

@@ -7,7 +7,10 @@
 (CSRF) and a reviewer's token, a draft created, edited and submitted, approved for
 ``--ahead`` seconds later, the emails of the reviewer and the author in the SMTP sink
 (times in Asia/Tokyo, links on SITE_URL), beat publishing it, the new release through
-the cache and the old one at its as-of URL. ``survive``: every kind of page still
+the cache and the old one at its as-of URL; with ``--web`` (each web process's own
+address), the same page, release and ETag from every web process, before and after the
+publication (a purge reaches each process's memory, not only the one that published).
+``survive``: every kind of page still
 answers after one web process was killed. Each step prints one line; the first failure
 exits 1.
 """
@@ -89,6 +92,36 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.origin + path
+
+
+def direct(web: str, path: str) -> requests.Response:
+    """GET ``path`` from one web process itself (gunicorn, no nginx, no Varnish), as nginx would ask."""
+    session = requests.Session()
+    session.trust_env = False
+    return session.get(web.rstrip("/") + path, headers={"X-Forwarded-Proto": "https", "Host": "localhost"},
+                       allow_redirects=False, timeout=15)
+
+
+def same_everywhere(site: Site, webs: list[str], path: str) -> tuple[str, str]:
+    """The page at ``path`` from each web process (twice: the second from its memory) and through the cache.
+
+    Returns its ETag and body; fails unless every answer is a 200 with the same ETag and bytes.
+    """
+    answers = {}
+    for web in webs:
+        for attempt in (1, 2):
+            response = direct(web, path)
+            expect(response.status_code == 200, f"{web}{path} answered {response.status_code}")
+            answers[f"{web} ({attempt})"] = response
+    through = site.session().get(site.url(path), timeout=15)
+    expect(through.status_code == 200, f"{path} through the cache answered {through.status_code}")
+    answers["Varnish"] = through
+    # nginx compresses what goes out through it, which makes the ETag weak (W/"…"): the same validator
+    etags = {name: response.headers.get("ETag", "").removeprefix("W/") for name, response in answers.items()}
+    expect(len(set(etags.values())) == 1 and all(etags.values()), f"{path}: different ETags {etags}")
+    bodies = {response.content for response in answers.values()}
+    expect(len(bodies) == 1, f"{path}: {len(bodies)} different bodies for one ETag")
+    return next(iter(etags.values())), through.text
 
 
 # --- emails ------------------------------------------------------------------------
@@ -279,6 +312,17 @@ def flow(args: argparse.Namespace) -> None:
 
     step("reader: nothing of the scheduled revision is public before its time", not_yet)
 
+    etags_before: dict[str, str] = {}
+
+    def horizontal_before() -> str:
+        for path in (f"/briefings/{slug}/", f"/briefings/{slug}/releases/{old_number}/"):
+            etags_before[path], page = same_everywhere(site, args.web, path)
+            expect(sentence not in page, f"{path} shows the scheduled text early")
+        return f"{len(args.web)} web processes and Varnish: the same latest page and release {old_number}, same ETags"
+
+    if args.web:
+        step("horizontal: every web process answers the same (each keeps the pages in memory)", horizontal_before)
+
     def published() -> str:
         def status() -> str | None:
             revision = api(reviewer, "GET", f"/api/revisions/{revision_id}/").json()
@@ -323,6 +367,21 @@ def flow(args: argparse.Namespace) -> None:
                 f"then {cached}, after a second REVALIDATED (304 from the application)")
 
     step("reader: the new release through the cache (Varnish)", through_cache)
+
+    def horizontal_after() -> str:
+        checked = []
+        for path in (f"/briefings/{slug}/", f"/briefings/{slug}/releases/{old_number}/",
+                     f"/briefings/{slug}/releases/{new_number}/"):
+            etag, page = same_everywhere(site, args.web, path)
+            expect(etag != etags_before.get(path), f"{path}: still the ETag from before the publication")
+            expect(path.endswith(f"/releases/{old_number}/") or sentence in page, f"{path} lacks the new text")
+            expect(f'/briefings/{slug}/releases/{new_number}/"' in page, f"{path} does not point to release {new_number}")
+            checked.append(path)
+        return (f"published by the worker; {len(args.web)} web processes and Varnish agree on {len(checked)} pages: "
+                f"release {new_number}, new ETags (the old release page's newer-release notice too)")
+
+    if args.web:
+        step("horizontal: the publication reached every web process and Varnish", horizontal_after)
 
     def pdf() -> str:
         response = anon.get(site.url(f"/briefings/{slug}/releases/{new_number}/pdf"), timeout=60)
@@ -381,6 +440,7 @@ def main() -> None:
     parser.add_argument("command", choices=("flow", "survive"))
     parser.add_argument("--origin", required=True)
     parser.add_argument("--http-origin", default="")
+    parser.add_argument("--web", action="append", default=[], help="a web process's own address (repeat)")
     parser.add_argument("--site-url", default="")
     parser.add_argument("--cacert", required=True)
     parser.add_argument("--maildir", default="")

@@ -3,7 +3,9 @@
 The benchmark publishes through the real services and requests every reader
 page through the Django stack, so a refactor that renames what it uses, or
 breaks a page it measures (each request must answer 200), fails here. A few
-seconds: two releases, one timed request per measurement, no HTTP server.
+seconds: two releases, one timed request per measurement, no HTTP server. It
+runs with ``--scale`` (what ``scripts/bench --scale`` passes; ``SCALE_SIZES``
+sets its sizes there), so the side-by-side table of issue 18 is built too.
 """
 from __future__ import annotations
 
@@ -25,12 +27,15 @@ def test_the_bench_runs_at_scale_one_on_sqlite(tmp_path: Path) -> None:
     out = tmp_path / "bench.md"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--label", "SQLite (smoke)", "--sizes", "1,2", "--runs", "1",
-         "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+         "--out", str(out), "--scale"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = out.read_text(encoding="utf-8")
     for row in ("release page (release 1)", "snapshot JSON (release 1)", "claim page", "TimeMap", "sources page",
                 "floor: one stored row, release page's bytes", "simple-history"):
         assert row in report
-    assert report.count("Uncached release page ÷ floor") == 2  # at 1 and at 2 releases
+    assert report.count("Uncached release page ÷ floor") == 3  # at 1 and at 2 releases, and side by side
+    assert "side by side at 1, 2 releases" in report
+    side_by_side = report.split("side by side at 1, 2 releases")[1].split("####")[0]
+    assert side_by_side.count("\n| ") == 15  # the header and the 14 pages and endpoints, each at both sizes
