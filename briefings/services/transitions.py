@@ -189,11 +189,14 @@ def apply_transition(
     actor: User | None,
     comment: str = "",
     fields: dict[str, object] | None = None,
+    content: dict[str, str] | None = None,
 ) -> SectionRevision:
     """Move a locked ``revision`` along the workflow table and record it.
 
     The caller holds the row lock and has checked permission; this is the only
-    assignment of ``status`` in the code base. Raises ``InvalidTransition``.
+    assignment of ``status`` in the code base. ``content`` is what the revision
+    said at this moment, kept in the audit row (a rejection keeps the rejected
+    text, so the resubmission can be compared with it). Raises ``InvalidTransition``.
     """
     from_status = revision.status
     to_status = workflow.move_for(status=from_status, action=action).target
@@ -207,7 +210,7 @@ def apply_transition(
     revision.save(update_fields=changed)
     RevisionTransition.objects.create(
         revision=revision, action=action, from_status=from_status, to_status=to_status, actor=person(actor),
-        comment=comment,
+        comment=comment, content=content or {},
     )
     return revision
 
@@ -316,8 +319,16 @@ def _submit(revision: SectionRevision, move: Move, actor: User | None, comment: 
 
 
 def _reject(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
+    """Reject with the reviewer's comment, keeping the rejected text for the review of the resubmission."""
     apply_transition(revision=revision, action=move.action, actor=actor, comment=comment,
-                     fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_comment": comment})
+                     fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_comment": comment},
+                     content=rejected_content(revision))
+
+
+def rejected_content(revision: SectionRevision) -> dict[str, str]:
+    """Return what a reviewer rejected: the fields a resubmission is compared with."""
+    return {"number": revision.number, "heading": revision.heading, "body": revision.body,
+            "information_as_of": revision.information_as_of.isoformat()}
 
 
 def _plain(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
