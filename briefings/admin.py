@@ -5,16 +5,17 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from briefings import workflow
-from briefings.forms import ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
+from briefings.forms import CITE_FIELDS, ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
 from briefings.models import (
     Briefing,
     Citation,
@@ -34,6 +35,7 @@ from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from core.versioning import version_of
 from core.roles import is_editor
+from sources.models import Source
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
@@ -89,9 +91,25 @@ class ClaimInline(ReadOnlyInline):
 
 
 class FootnoteInline(ReadOnlyInline):
+    """The draft's notes with their sources; each citation opens where its locator is changed or removed."""
+
     model = Footnote
-    fields = ("position", "key", "text")
+    fields = ("position", "key", "text", "sources")
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Footnote]:
+        return super().get_queryset(request).prefetch_related("citations__source")
+
+    @admin.display(description="出典（所在）")
+    def sources(self, obj: Footnote) -> str:
+        citations = list(obj.citations.all())
+        if not citations:
+            return "出典なし"
+        return format_html_join(
+            "、", '<a href="{}" class="citation-link">{}{}</a>',
+            ((reverse("admin:briefings_citation_change", args=[c.pk]), c.source.citation,
+              f"（{c.locator}）" if c.locator else "") for c in citations),
+        )
 
 
 class TransitionInline(ReadOnlyInline):
@@ -190,12 +208,53 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # drafts are created from a section ("公開版から新しい下書きを作成")
 
+    def get_form(self, request: HttpRequest, obj: SectionRevision | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        """Bind the citing fields to this editor: the sources they may see, searched, with the "+" popup."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        site = self.admin_site
+        rel = Citation._meta.get_field("source").remote_field
+        source_admin = site._registry.get(Source)
+        can_add = bool(source_admin and source_admin.has_add_permission(request))
+        sources = Source.objects.visible_to(request.user).filter(is_current=True)
+
+        class RevisionAdminForm(form_class):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.setup_citing(sources=sources)
+                if "cite_source" in self.fields:
+                    self.fields["cite_source"].widget = RelatedFieldWidgetWrapper(
+                        AutocompleteSelect(Citation._meta.get_field("source"), site), rel, site,
+                        can_add_related=can_add, can_change_related=False, can_delete_related=False,
+                        can_view_related=False,
+                    )
+                    self.fields["cite_source"].queryset = sources  # hands the new widget its choices
+
+        return RevisionAdminForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: SectionRevision | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if (obj is not None and obj.is_editable and is_editor(request.user)
+                and Footnote.objects.filter(revision=obj).exists()):
+            return (*fieldsets[:2], ("出典を追加", {
+                "fields": CITE_FIELDS,
+                "description": "脚注に出典を引用します（保存すると下書きに加わります）。既にある出典は下の「脚注」の一覧から開いて、所在の変更や削除ができます。",
+            }), *fieldsets[2:])
+        return fieldsets
+
     def save_model(self, request: HttpRequest, obj: SectionRevision, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data
-                if name in form.cleaned_data and name != "version"}
+                if name in form.cleaned_data and name != "version" and name not in CITE_FIELDS}
         try:
             revision_update(revision_id=obj.pk, actor=request.user, data=data,
                             expected_version=form.cleaned_data.get("version") or None)
+            source = form.cleaned_data.get("cite_source")
+            if source is not None:
+                citation = revision_cite(revision_id=obj.pk, footnote_key=form.cleaned_data["cite_footnote"],
+                                         source=source, locator=form.cleaned_data.get("cite_locator", ""),
+                                         actor=request.user)
+                self.message_user(request, f"脚注[^{form.cleaned_data['cite_footnote']}]に出典「{citation}」を追加しました。",
+                                  messages.SUCCESS)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
 
