@@ -29,7 +29,14 @@ from briefings.models import (
     SectionRevision,
 )
 from briefings.selectors.review import release_note_default, revision_review
-from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
+from briefings.services import (
+    Action,
+    revision_create_draft,
+    revision_transition,
+    revision_update,
+    revisions_approve,
+    revisions_reject,
+)
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
@@ -332,31 +339,44 @@ class ReviewQueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[ty
     list_display_links = None
     actions = ("approve_together",)
 
-    @admin.action(description="選択した版をまとめて承認し、1つの公開版として今すぐ公開")
+    @admin.action(description="選択した版を1つの変更セットとして審査（全差分・まとめて承認／差戻し）")
     def approve_together(self, request: HttpRequest, queryset: QuerySet[ReviewQueueEntry]) -> HttpResponse | None:
-        """Ask for the release note first (prefilled from the change summaries), then publish."""
+        """Show the set as one page (every diff, one release note), then approve or reject it as one."""
         revisions = list(queryset.select_related("section").order_by("section__position"))
-        form = ApproveTogetherForm(request.POST if "confirm" in request.POST else None)
-        if not form.is_bound or not form.is_valid():
-            return TemplateResponse(request, "admin/briefings/approve_together.html", {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "まとめて承認：公開版の注記",
-                "revisions": revisions,
-                "form": form if form.is_bound else ApproveTogetherForm(
-                    initial={"release_note": release_note_default(revisions)}
-                ),
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            })
-        try:
-            published = revisions_approve(revision_ids=[revision.pk for revision in revisions], actor=request.user,
-                                          release_note=form.cleaned_data["release_note"] or None)
-        except ApplicationError as exc:
-            self.message_user(request, f"公開しませんでした: {exc.message}", messages.ERROR)
-        else:
-            numbers = "、".join(f"版{revision.pk}" for revision in published)
-            self.message_user(request, f"{numbers}を1つの公開版として公開しました。", messages.SUCCESS)
-        return None
+        decision = request.POST.get("decision")
+        form = ApproveTogetherForm(request.POST if decision else None)
+        if decision and form.is_valid():
+            ids = [revision.pk for revision in revisions]
+            note = form.cleaned_data["release_note"] or None
+            try:
+                if decision == "reject":
+                    revisions_reject(revision_ids=ids, actor=request.user, comment=form.cleaned_data["comment"])
+                else:
+                    revisions_approve(revision_ids=ids, actor=request.user, release_note=note)
+            except ApplicationError as exc:
+                self.message_user(request, f"変更セットの{'差戻し' if decision == 'reject' else '公開'}をしませんでした: "
+                                  f"{exc.message}", messages.ERROR)
+            else:
+                numbers = "、".join(f"版{pk}" for pk in ids)
+                done = "をまとめて差し戻しました" if decision == "reject" else "を1つの公開版として公開しました"
+                self.message_user(request, f"{numbers}{done}。", messages.SUCCESS)
+                return None
+        reviews = [revision_review(revision_id=revision.pk) for revision in revisions]
+        blocked = [review.revision for review in reviews
+                   if workflow.blocked_by_four_eyes(review.revision, request.user)]
+        return TemplateResponse(request, "admin/briefings/approve_together.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"変更セットの審査（{len(revisions)}節）",
+            "reviews": reviews,
+            "revisions": revisions,
+            "blocked": blocked,
+            "decision": decision,
+            "form": form if form.is_bound else ApproveTogetherForm(
+                initial={"release_note": release_note_default(revisions)}
+            ),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })
 
     @admin.display(description="審査")
     def review(self, obj: SectionRevision) -> str:

@@ -166,3 +166,11 @@ class ApproveTogetherForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text="何を、なぜ変えたか。各版の変更の概要から下書きしています。",
     )
+    comment = forms.CharField(label="差戻しの理由", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                              help_text="セットのすべての版に同じ理由が記録されます。")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", "差し戻すには理由を書いてください。")
+        return data

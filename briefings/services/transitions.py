@@ -131,6 +131,28 @@ def revisions_approve(
     return list(SectionRevision.objects.filter(pk__in=[r.pk for r in revisions]).order_by("pk"))
 
 
+@retry_on_conflict()
+def revisions_reject(*, revision_ids: list[int], actor: User | None, comment: str) -> list[SectionRevision]:
+    """Reject a change set (several submitted revisions of one briefing) with one comment.
+
+    All or nothing, as ``revisions_approve``: each revision is checked as a single
+    rejection would be (state, role, four eyes) and the first refusal rejects none.
+    Each keeps the comment and its rejected text (``_reject``). Raises
+    ``InvalidTransition`` (409), ``WorkflowPermissionDenied`` (403) and
+    ``ApplicationError`` (400) without a comment.
+    """
+    if not revision_ids:
+        raise InvalidTransition("差し戻す版が選ばれていません。")
+    with transaction.atomic(durable=True):
+        revisions = _lock_revisions(sorted(set(revision_ids)))
+        moves = [workflow.check(revision, Action.REJECT, actor) for revision in revisions]
+        _check_inputs(moves[0], comment=comment, publish_at=None, now=timezone.now())
+        for revision, move in zip(revisions, moves, strict=True):
+            _reject(revision, move, actor, comment, None)
+        _send_after_commit([revision.pk for revision in revisions], Action.REJECT)
+    return list(SectionRevision.objects.filter(pk__in=[r.pk for r in revisions]).order_by("pk"))
+
+
 def revision_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     """Publish every scheduled revision whose ``publish_at`` has passed, oldest first.
 
