@@ -8,8 +8,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -37,6 +38,7 @@ from briefings.services import (
     revisions_approve,
     revisions_reject,
 )
+from briefings.services.presence import presence_message, revision_presence_touch
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
@@ -267,10 +269,31 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
 
     def get_urls(self) -> list[Any]:
         review = self.admin_site.admin_view(self.review_view)
+        presence = self.admin_site.admin_view(require_POST(self.presence_view))
         return [
             path("<int:object_id>/review/", review, name="briefings_sectionrevision_review"),
+            path("<int:object_id>/presence/", presence, name="briefings_sectionrevision_presence"),
             *super().get_urls(),
         ]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Show who else has this draft open (and count this person in); saving stays guarded by the version."""
+        context = dict(extra_context or {})
+        revision = SectionRevision.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if revision is not None and revision.is_editable and is_editor(request.user):
+            others = revision_presence_touch(revision_id=revision.pk, user=request.user)
+            context["presence_url"] = reverse("admin:briefings_sectionrevision_presence", args=[revision.pk])
+            context["presence_message"] = presence_message(others)
+        return super().change_view(request, object_id, form_url, context)
+
+    def presence_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
+        """The open draft page's heartbeat: refresh this person's presence, answer who else is there."""
+        revision = get_object_or_404(SectionRevision, pk=object_id)
+        if not revision.is_editable or not is_editor(request.user):
+            raise PermissionDenied
+        others = revision_presence_touch(revision_id=revision.pk, user=request.user)
+        return JsonResponse({"others": others, "message": presence_message(others)})
 
     def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Diff against the published revision, reader preview, and the workflow actions."""
