@@ -366,7 +366,7 @@ class ReviewQueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[ty
     def approve_together(self, request: HttpRequest, queryset: QuerySet[ReviewQueueEntry]) -> HttpResponse | None:
         """Show the set as one page (every diff, one release note), then approve or reject it as one."""
         revisions = list(queryset.select_related("section").order_by("section__position"))
-        decision = request.POST.get("decision")
+        decision = request.POST.get("decision") or ("approve" if "confirm" in request.POST else None)
         form = ApproveTogetherForm(request.POST if decision else None)
         if decision and form.is_valid():
             ids = [revision.pk for revision in revisions]
