@@ -138,3 +138,13 @@ def test_the_source_search_offers_current_versions_visible_to_the_user(client, s
     client.force_login(other)
     assert client.get(url).status_code == 403
     sources_publish(source_ids=[newer.pk], at=published.published_at)
+
+
+def test_a_superseded_source_version_cannot_be_cited_by_posting_its_id(client, draft_with_bare_note, editor):
+    draft = draft_with_bare_note
+    old = Source.objects.get(container="『日本経済新聞』")
+    source_update(source=old, data={"pages": "3面"})  # old is now a superseded version
+    client.force_login(editor)
+    page = client.post(_change_url(draft), _form(draft, cite_footnote="w2", cite_source=old.pk)).content.decode()
+    assert "正しく選択してください" in page or "選択肢" in page or "Select a valid choice" in page
+    assert not Citation.objects.filter(footnote__revision=draft, footnote__key="w2").exists()
