@@ -5,16 +5,18 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from briefings import workflow
-from briefings.forms import ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
+from briefings.forms import CITE_FIELDS, ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
 from briefings.models import (
     Briefing,
     Citation,
@@ -28,12 +30,21 @@ from briefings.models import (
     SectionRevision,
 )
 from briefings.selectors.review import release_note_default, revision_review
-from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
+from briefings.services import (
+    Action,
+    revision_create_draft,
+    revision_transition,
+    revision_update,
+    revisions_approve,
+    revisions_reject,
+)
+from briefings.services.presence import presence_message, revision_presence_touch
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from core.versioning import version_of
 from core.roles import is_editor
+from sources.models import Source
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
@@ -90,9 +101,25 @@ class ClaimInline(ReadOnlyInline):
 
 
 class FootnoteInline(ReadOnlyInline):
+    """The draft's notes with their sources; each citation opens where its locator is changed or removed."""
+
     model = Footnote
-    fields = ("position", "key", "text")
+    fields = ("position", "key", "text", "sources")
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Footnote]:
+        return super().get_queryset(request).prefetch_related("citations__source")
+
+    @admin.display(description="出典（所在）")
+    def sources(self, obj: Footnote) -> str:
+        citations = list(obj.citations.all())
+        if not citations:
+            return "出典なし"
+        return format_html_join(
+            "、", '<a href="{}" class="citation-link">{}{}</a>',
+            ((reverse("admin:briefings_citation_change", args=[c.pk]), c.source.citation,
+              f"（{c.locator}）" if c.locator else "") for c in citations),
+        )
 
 
 class TransitionInline(ReadOnlyInline):
@@ -197,21 +224,83 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # drafts are created from a section ("公開版から新しい下書きを作成")
 
+    def get_form(self, request: HttpRequest, obj: SectionRevision | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        """Bind the citing fields to this editor: the sources they may see, searched, with the "+" popup."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        site = self.admin_site
+        rel = Citation._meta.get_field("source").remote_field
+        source_admin = site._registry.get(Source)
+        can_add = bool(source_admin and source_admin.has_add_permission(request))
+        sources = Source.objects.visible_to(request.user).filter(is_current=True)
+
+        class RevisionAdminForm(form_class):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.setup_citing(sources=sources)
+                if "cite_source" in self.fields:
+                    self.fields["cite_source"].widget = RelatedFieldWidgetWrapper(
+                        AutocompleteSelect(Citation._meta.get_field("source"), site), rel, site,
+                        can_add_related=can_add, can_change_related=False, can_delete_related=False,
+                        can_view_related=False,
+                    )
+                    self.fields["cite_source"].queryset = sources  # hands the new widget its choices
+
+        return RevisionAdminForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: SectionRevision | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if (obj is not None and obj.is_editable and is_editor(request.user)
+                and Footnote.objects.filter(revision=obj).exists()):
+            return (*fieldsets[:2], ("出典を追加", {
+                "fields": CITE_FIELDS,
+                "description": "脚注に出典を引用します（保存すると下書きに加わります）。既にある出典は下の「脚注」の一覧から開いて、所在の変更や削除ができます。",
+            }), *fieldsets[2:])
+        return fieldsets
+
     def save_model(self, request: HttpRequest, obj: SectionRevision, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data
-                if name in form.cleaned_data and name != "version"}
+                if name in form.cleaned_data and name != "version" and name not in CITE_FIELDS}
         try:
             revision_update(revision_id=obj.pk, actor=request.user, data=data,
                             expected_version=form.cleaned_data.get("version") or None)
+            source = form.cleaned_data.get("cite_source")
+            if source is not None:
+                citation = revision_cite(revision_id=obj.pk, footnote_key=form.cleaned_data["cite_footnote"],
+                                         source=source, locator=form.cleaned_data.get("cite_locator", ""),
+                                         actor=request.user)
+                self.message_user(request, f"脚注[^{form.cleaned_data['cite_footnote']}]に出典「{citation}」を追加しました。",
+                                  messages.SUCCESS)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
 
     def get_urls(self) -> list[Any]:
         review = self.admin_site.admin_view(self.review_view)
+        presence = self.admin_site.admin_view(require_POST(self.presence_view))
         return [
             path("<int:object_id>/review/", review, name="briefings_sectionrevision_review"),
+            path("<int:object_id>/presence/", presence, name="briefings_sectionrevision_presence"),
             *super().get_urls(),
         ]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Show who else has this draft open (and count this person in); saving stays guarded by the version."""
+        context = dict(extra_context or {})
+        revision = SectionRevision.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if revision is not None and revision.is_editable and is_editor(request.user):
+            others = revision_presence_touch(revision_id=revision.pk, user=request.user)
+            context["presence_url"] = reverse("admin:briefings_sectionrevision_presence", args=[revision.pk])
+            context["presence_message"] = presence_message(others)
+        return super().change_view(request, object_id, form_url, context)
+
+    def presence_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
+        """The open draft page's heartbeat: refresh this person's presence, answer who else is there."""
+        revision = get_object_or_404(SectionRevision, pk=object_id)
+        if not revision.is_editable or not is_editor(request.user):
+            raise PermissionDenied
+        others = revision_presence_touch(revision_id=revision.pk, user=request.user)
+        return JsonResponse({"others": others, "message": presence_message(others)})
 
     def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Diff against the published revision, reader preview, and the workflow actions."""
@@ -280,31 +369,44 @@ class ReviewQueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[ty
     list_display_links = None
     actions = ("approve_together",)
 
-    @admin.action(description="選択した版をまとめて承認し、1つの公開版として今すぐ公開")
+    @admin.action(description="選択した版を1つの変更セットとして審査（全差分・まとめて承認／差戻し）")
     def approve_together(self, request: HttpRequest, queryset: QuerySet[ReviewQueueEntry]) -> HttpResponse | None:
-        """Ask for the release note first (prefilled from the change summaries), then publish."""
+        """Show the set as one page (every diff, one release note), then approve or reject it as one."""
         revisions = list(queryset.select_related("section").order_by("section__position"))
-        form = ApproveTogetherForm(request.POST if "confirm" in request.POST else None)
-        if not form.is_bound or not form.is_valid():
-            return TemplateResponse(request, "admin/briefings/approve_together.html", {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "まとめて承認：公開版の注記",
-                "revisions": revisions,
-                "form": form if form.is_bound else ApproveTogetherForm(
-                    initial={"release_note": release_note_default(revisions)}
-                ),
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            })
-        try:
-            published = revisions_approve(revision_ids=[revision.pk for revision in revisions], actor=request.user,
-                                          release_note=form.cleaned_data["release_note"] or None)
-        except ApplicationError as exc:
-            self.message_user(request, f"公開しませんでした: {exc.message}", messages.ERROR)
-        else:
-            numbers = "、".join(f"版{revision.pk}" for revision in published)
-            self.message_user(request, f"{numbers}を1つの公開版として公開しました。", messages.SUCCESS)
-        return None
+        decision = request.POST.get("decision") or ("approve" if "confirm" in request.POST else None)
+        form = ApproveTogetherForm(request.POST if decision else None)
+        if decision and form.is_valid():
+            ids = [revision.pk for revision in revisions]
+            note = form.cleaned_data["release_note"] or None
+            try:
+                if decision == "reject":
+                    revisions_reject(revision_ids=ids, actor=request.user, comment=form.cleaned_data["comment"])
+                else:
+                    revisions_approve(revision_ids=ids, actor=request.user, release_note=note)
+            except ApplicationError as exc:
+                self.message_user(request, f"変更セットの{'差戻し' if decision == 'reject' else '公開'}をしませんでした: "
+                                  f"{exc.message}", messages.ERROR)
+            else:
+                numbers = "、".join(f"版{pk}" for pk in ids)
+                done = "をまとめて差し戻しました" if decision == "reject" else "を1つの公開版として公開しました"
+                self.message_user(request, f"{numbers}{done}。", messages.SUCCESS)
+                return None
+        reviews = [revision_review(revision_id=revision.pk) for revision in revisions]
+        blocked = [review.revision for review in reviews
+                   if workflow.blocked_by_four_eyes(review.revision, request.user)]
+        return TemplateResponse(request, "admin/briefings/approve_together.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"変更セットの審査（{len(revisions)}節）",
+            "reviews": reviews,
+            "revisions": revisions,
+            "blocked": blocked,
+            "decision": decision,
+            "form": form if form.is_bound else ApproveTogetherForm(
+                initial={"release_note": release_note_default(revisions)}
+            ),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })
 
     @admin.display(description="審査")
     def review(self, obj: SectionRevision) -> str:

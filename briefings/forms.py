@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from briefings.markup import BodyValidationError, parse_revision
@@ -14,9 +15,56 @@ from briefings import workflow
 from briefings.workflow import Action
 from core.dates import format_datetime_ja
 from core.versioning import version_of
+from sources.models import Source
 
 
-class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
+class CiteFieldsMixin(forms.Form):
+    """Cite a source in one of the draft's notes, on the draft's own form (「出典を追加」).
+
+    The admin gives ``cite_source`` its autocomplete widget with the "+" popup and
+    narrows it to the sources the editor may see (``RevisionAdminForm``); the
+    service ``revision_cite`` writes the citation after the draft is saved.
+    """
+
+    cite_footnote = forms.ChoiceField(
+        label="出典を追加する脚注", required=False,
+        help_text="本文に書いた脚注 [^key] から選びます。新しい脚注は、本文に書いて一度保存すると選べます。",
+    )
+    cite_source = forms.ModelChoiceField(
+        label="出典", required=False, queryset=Source.objects.none(),
+        help_text="既存の出典を検索して選ぶか、「+」で新しい出典（URLのない図書・会議録・紙面・インタビューも可）を登録します。",
+    )
+    cite_locator = forms.CharField(label="所在", required=False, max_length=100, help_text="例：84頁")
+
+    def setup_citing(self, *, sources: QuerySet[Source]) -> None:
+        """Offer this draft's notes and ``sources``; without notes the fields go away."""
+        keys = list(Footnote.objects.filter(revision_id=self.instance.pk).order_by("position")
+                    .values_list("key", "text")) if self.instance.pk else []
+        if not keys or not self.instance.is_editable:
+            for name in CITE_FIELDS:
+                self.fields.pop(name, None)
+            return
+        self.fields["cite_footnote"].choices = [("", "---------"), *[
+            (key, f"[^{key}] {text[:40]}") for key, text in keys
+        ]]
+        self.fields["cite_source"].queryset = sources
+
+    def clean_citing(self, data: dict[str, Any]) -> None:
+        if "cite_source" not in self.fields:
+            return
+        footnote, source = data.get("cite_footnote"), data.get("cite_source")
+        if source is not None and not footnote:
+            self.add_error("cite_footnote", "出典を追加する脚注を選んでください。")
+        elif footnote and source is None and "cite_source" not in self.errors:
+            self.add_error("cite_source", "追加する出典を選ぶか、「+」で登録してください。")
+        elif data.get("cite_locator") and source is None:
+            self.add_error("cite_source", "所在を書いた出典を選んでください。")
+
+
+CITE_FIELDS = ("cite_footnote", "cite_source", "cite_locator")
+
+
+class RevisionForm(CiteFieldsMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The admin edit form of a draft: the body is checked against the editing format here,
     so every located error shows on the form and nothing is saved.
 
@@ -55,6 +103,7 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]
             except BodyValidationError as exc:
                 for error in exc.errors:
                     self.add_error("heading" if error.line == 0 else "body", str(error))
+        self.clean_citing(data)
         return data
 
 
@@ -117,3 +166,11 @@ class ApproveTogetherForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text="何を、なぜ変えたか。各版の変更の概要から下書きしています。",
     )
+    comment = forms.CharField(label="差戻しの理由", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                              help_text="セットのすべての版に同じ理由が記録されます。")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", "差し戻すには理由を書いてください。")
+        return data

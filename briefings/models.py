@@ -490,6 +490,10 @@ class RevisionTransition(AppendOnlyModel):
         verbose_name="実行者",
     )
     comment = models.TextField("コメント", blank=True)
+    content = models.JSONField(
+        "その時の内容", default=dict, blank=True,
+        help_text="差戻しのとき、差し戻された内容（番号・見出し・本文・情報の基準日）。再提出の審査で差分を示します。",
+    )
     created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
 
     class Meta:

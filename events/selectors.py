@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from briefings.markup import without_marks
 from briefings.models import Briefing, RevisionStatus, Section, SectionRevision
+from briefings.selectors.review import ReviewPanel
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent
 
 AFTER = "after"
@@ -131,3 +132,12 @@ def events_tagged(queryset: QuerySet[Event], tags: list[str]) -> QuerySet[Event]
     for tag in tags:
         queryset = queryset.filter(Q(tags__name=tag))
     return queryset.distinct()
+
+
+def covered_events_panel(revision: SectionRevision) -> ReviewPanel:
+    """The events a revision covers, oldest first, for its review page (with their dates)."""
+    events = list(
+        Event.objects.filter(covered_by__revision=revision).order_by("occurred_on", "pk")
+    )
+    return ReviewPanel(template="admin/events/_covered_events.html",
+                       context={"events": events, "revision": revision})

@@ -5,13 +5,16 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin import FrozenAwareAdminMixin
 from core.errors import ApplicationError
+from core.roles import is_editor
 from core.tasks import enqueue
+from sources.forms import ADD_FIELDS, SourceAddForm
 from sources.models import LinkCheck, Source
-from sources.services import source_update
+from sources.services import source_create, source_update
 from sources.tasks import link_check_task
 
 
@@ -56,7 +59,42 @@ class SourceAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # sources are ingested from notes and the API
+        """Editors describe a new source here (also from a draft's "+" popup); others never."""
+        return is_editor(request.user) and super().has_add_permission(request)
+
+    def get_form(self, request: HttpRequest, obj: Source | None = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = SourceAddForm
+            kwargs["fields"] = ADD_FIELDS
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Source | None = None) -> Any:
+        if obj is None:
+            return (
+                (None, {"fields": ("kind",),
+                        "description": "URLのない出典（図書、国会会議録、新聞の紙面、インタビュー等）も登録できます。"
+                                       "引用頁（例：84頁）は出典ではなく引用の「所在」に書きます。"}),
+                ("書誌", {"fields": ("title", "author", "container", "volume", "publisher", "pages", "issued_text")}),
+                ("URL（あれば）", {"fields": ("url", "accessed_on", "archive_url", "archive_captured_on")}),
+            )
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Source | None = None) -> Any:
+        return () if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj: Source | None) -> Any:
+        return () if obj is None else super().get_inlines(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        """What this person may see: sources cited only by drafts are for editors and reviewers."""
+        return Source.objects.visible_to(request.user)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Source], search_term: str) -> Any:
+        """Citing from a draft offers current versions only (an old version is what old releases cite)."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(is_current=True)
+        return queryset, duplicates
 
     def is_frozen(self, obj: Source) -> bool:
         """Never deleted once frozen; changes go through ``save_model`` (a new version)."""
@@ -68,6 +106,9 @@ class SourceAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        if not change:
+            self._create(request, obj, form)
+            return
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             saved = source_update(source=Source.objects.get(pk=obj.pk), data=data)
@@ -84,3 +125,14 @@ class SourceAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type
                 "既存の公開版は元の出典のままです。新しい下書きから修正が反映され、審査を経て公開されます。",
                 messages.WARNING,
             )
+
+    def _create(self, request: HttpRequest, obj: Source, form: Any) -> None:
+        """Create through the service; ``obj`` becomes the stored source (the popup returns its id)."""
+        created = source_create(**{name: form.cleaned_data[name] or "" if name not in DATE_FIELDS
+                                   else form.cleaned_data[name] for name in ADD_FIELDS})
+        for field in Source._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+
+
+DATE_FIELDS = ("accessed_on", "archive_captured_on")

@@ -39,6 +39,7 @@ CSL_TYPES = {
     SourceKind.JOURNAL_ARTICLE: "article-journal",
     SourceKind.BOOK: "book",
     SourceKind.GOVERNMENT_DOCUMENT: "report",
+    SourceKind.INTERVIEW: "interview",
     SourceKind.OTHER: "document",
 }
 # Genre of a report: what kind of official document it is (APA prints it in brackets).

@@ -20,6 +20,7 @@ class SourceKind(models.TextChoices):
     JOURNAL_ARTICLE = "journal_article", "雑誌・論文"
     BOOK = "book", "図書"
     GOVERNMENT_DOCUMENT = "government_document", "政府資料"
+    INTERVIEW = "interview", "インタビュー・聞き取り"
     OTHER = "other", "その他"
 
 

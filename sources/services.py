@@ -102,6 +102,46 @@ def source_ingest(*, parsed: ParsedSource, accessed_on: dt.date | None = None) -
     return source, True
 
 
+def source_create(
+    *,
+    kind: str,
+    title: str = "",
+    container: str = "",
+    volume: str = "",
+    author: str = "",
+    publisher: str = "",
+    issued_text: str = "",
+    url: str = "",
+    accessed_on: dt.date | None = None,
+    pages: str = "",
+    archive_url: str = "",
+    archive_captured_on: dt.date | None = None,
+) -> Source:
+    """Create a source an editor describes field by field (a book, a Diet record, an interview, a web page…).
+
+    No URL is needed. ``issued_text`` is the date as written (「令7.1.8」, 「2025年3月」) and
+    is read into the issued date at its precision. Raises ``ValidationError`` naming the
+    field for an unreadable date, a non-http(s) URL or a source that names nothing, and
+    ``DuplicateSource`` (409) when a current source already describes the same document.
+    """
+    issued = _read_date(issued_text.strip())
+    parsed = ParsedSource(kind=kind, citation="", title=title, container=container, volume=volume, author=author,
+                          publisher=publisher, issued=issued, url=url, pages=pages)
+    with transaction.atomic():
+        source, created = source_ingest(parsed=parsed, accessed_on=accessed_on)
+        if not created:
+            raise DuplicateSource(source)
+        archive = {"archive_url": archive_url, "archive_captured_on": archive_captured_on}
+        if archive_url or archive_captured_on:
+            source = _update_locked(source, archive)
+    return source
+
+
+def find_current_duplicate(parsed: ParsedSource) -> Source | None:
+    """The current source that already describes the document ``parsed`` describes, if any."""
+    return _current(fingerprint=parsed.completed().fingerprint)
+
+
 def sources_freeze(*, source_ids: list[int], at: dt.datetime) -> int:
     """Freeze the bibliographic fields of sources a revision beyond draft cites (from ``at``)."""
     if not source_ids:

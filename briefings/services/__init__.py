@@ -13,7 +13,12 @@ from briefings.publication import PublishConflict
 from briefings.services.content import CitationSpec, RevisionNotEditable, revision_write_content
 from briefings.services.importing import ImportResult, briefing_import_paper
 from briefings.services.revisions import revision_cite, revision_create_draft, revision_update
-from briefings.services.transitions import revision_publish_due, revision_transition, revisions_approve
+from briefings.services.transitions import (
+    revision_publish_due,
+    revision_transition,
+    revisions_approve,
+    revisions_reject,
+)
 from briefings.workflow import Action, InvalidTransition, StaleBase
 
 __all__ = [
@@ -32,4 +37,5 @@ __all__ = [
     "revision_update",
     "revision_write_content",
     "revisions_approve",
+    "revisions_reject",
 ]

@@ -131,6 +131,28 @@ def revisions_approve(
     return list(SectionRevision.objects.filter(pk__in=[r.pk for r in revisions]).order_by("pk"))
 
 
+@retry_on_conflict()
+def revisions_reject(*, revision_ids: list[int], actor: User | None, comment: str) -> list[SectionRevision]:
+    """Reject a change set (several submitted revisions of one briefing) with one comment.
+
+    All or nothing, as ``revisions_approve``: each revision is checked as a single
+    rejection would be (state, role, four eyes) and the first refusal rejects none.
+    Each keeps the comment and its rejected text (``_reject``). Raises
+    ``InvalidTransition`` (409), ``WorkflowPermissionDenied`` (403) and
+    ``ApplicationError`` (400) without a comment.
+    """
+    if not revision_ids:
+        raise InvalidTransition("差し戻す版が選ばれていません。")
+    with transaction.atomic(durable=True):
+        revisions = _lock_revisions(sorted(set(revision_ids)))
+        moves = [workflow.check(revision, Action.REJECT, actor) for revision in revisions]
+        _check_inputs(moves[0], comment=comment, publish_at=None, now=timezone.now())
+        for revision, move in zip(revisions, moves, strict=True):
+            _reject(revision, move, actor, comment, None)
+        _send_after_commit([revision.pk for revision in revisions], Action.REJECT)
+    return list(SectionRevision.objects.filter(pk__in=[r.pk for r in revisions]).order_by("pk"))
+
+
 def revision_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     """Publish every scheduled revision whose ``publish_at`` has passed, oldest first.
 
@@ -189,11 +211,14 @@ def apply_transition(
     actor: User | None,
     comment: str = "",
     fields: dict[str, object] | None = None,
+    content: dict[str, str] | None = None,
 ) -> SectionRevision:
     """Move a locked ``revision`` along the workflow table and record it.
 
     The caller holds the row lock and has checked permission; this is the only
-    assignment of ``status`` in the code base. Raises ``InvalidTransition``.
+    assignment of ``status`` in the code base. ``content`` is what the revision
+    said at this moment, kept in the audit row (a rejection keeps the rejected
+    text, so the resubmission can be compared with it). Raises ``InvalidTransition``.
     """
     from_status = revision.status
     to_status = workflow.move_for(status=from_status, action=action).target
@@ -207,7 +232,7 @@ def apply_transition(
     revision.save(update_fields=changed)
     RevisionTransition.objects.create(
         revision=revision, action=action, from_status=from_status, to_status=to_status, actor=person(actor),
-        comment=comment,
+        comment=comment, content=content or {},
     )
     return revision
 
@@ -316,8 +341,16 @@ def _submit(revision: SectionRevision, move: Move, actor: User | None, comment: 
 
 
 def _reject(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
+    """Reject with the reviewer's comment, keeping the rejected text for the review of the resubmission."""
     apply_transition(revision=revision, action=move.action, actor=actor, comment=comment,
-                     fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_comment": comment})
+                     fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_comment": comment},
+                     content=rejected_content(revision))
+
+
+def rejected_content(revision: SectionRevision) -> dict[str, str]:
+    """Return what a reviewer rejected: the fields a resubmission is compared with."""
+    return {"number": revision.number, "heading": revision.heading, "body": revision.body,
+            "information_as_of": revision.information_as_of.isoformat()}
 
 
 def _plain(revision: SectionRevision, move: Move, actor: User | None, comment: str, _at: object) -> None:
