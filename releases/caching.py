@@ -59,8 +59,6 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from core.dates import today_tokyo
-from releases.services.live import GENERATION_KEY as LIVE_GENERATION_KEY
-from releases.services.live import LIVE_TTL
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +68,10 @@ REVALIDATE = "public, no-cache"
 PAGE_TIMEOUT = 24 * 3600  # keys carry the day (access dates), so a day's pages expire with it
 LAST_GOOD_TIMEOUT = 7 * 24 * 3600  # how long a page can stand in for the database
 PAGE_GENERATION_KEY = "release-page-generation"
+LIVE_GENERATION_KEY = "live-state-generation"
+"""Bumped in the shared cache whenever the live state changes (``releases.services.live``)."""
+LIVE_TTL = 30
+"""Seconds live information may lag a change made past the signals (the stored live state's lifetime)."""
 LOCAL_TTL = LIVE_TTL  # seconds a process trusts its own copy without the full path
 READER_PREFIX = "/briefings/"  # the paths whose pages the local layer may hold
 LOCAL_PAGE_ATTRIBUTE = "release_page_cacheable"  # set on a response by cached_release_page
@@ -181,6 +183,14 @@ def purge_after_publication(*, backdated: bool) -> None:
     if backdated:
         cache.clear()
     page_generation_bump()
+
+
+def live_generation_bump() -> None:
+    """Make every process's local copies of reader pages stale: what they show beside the frozen text changed."""
+    try:
+        cache.incr(LIVE_GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value differs from the stamps in use
+        cache.set(LIVE_GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def page_generation_bump() -> None:

@@ -44,6 +44,6 @@ def live_information_changed(sender: Any, **kwargs: Any) -> None:
     """Cache invalidation: what release pages show beside the frozen text may have changed.
 
     Bumped at once (not after commit: a reader in between may cache the old state
-    under the new generation, which ``releases.services.live.LIVE_TTL`` bounds).
+    under the new generation, which ``releases.caching.LIVE_TTL`` bounds).
     """
     live_state_changed()

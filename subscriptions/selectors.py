@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from briefings.models import NOTIFYING_KINDS, Briefing, Section
@@ -113,11 +113,12 @@ def release_event_data(*, release: Release) -> dict[str, Any]:
 
 def stale_section_event_data(*, section_ids: list[int]) -> list[dict[str, Any]]:
     """Describe each section for ``section.stale`` (sections never published are left out)."""
-    sections = Section.objects.filter(pk__in=section_ids).select_related("briefing").order_by("pk")
-    labels = dict(
-        ReleaseSection.objects.filter(section_id__in=section_ids, release__in=Release.objects.published())
-        .order_by("section_id", "-release__number").distinct("section_id").values_list("section_id", "label")
-    )
+    newest_label = ReleaseSection.objects.filter(
+        section_id=OuterRef("pk"), release__in=Release.objects.published()
+    ).order_by("-release__number").values("label")[:1]
+    sections = Section.objects.filter(pk__in=section_ids).select_related("briefing").annotate(
+        published_label=Subquery(newest_label)).order_by("pk")
+    labels = {section.pk: section.published_label for section in sections if section.published_label is not None}
     result = []
     for section in sections:
         if section.pk not in labels:

@@ -12,22 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from briefings.models import Briefing
+from releases.caching import LIVE_TTL, live_generation_bump
 from releases.models import LiveState, Release, ReleaseRendering
 from releases.selectors.currency import pending_events
 from releases.services.rendering import RENDER_VERSION
 from sources.models import Source
 
-LIVE_TTL = 30
-GENERATION_KEY = "live-state-generation"
-"""Bumped in the shared cache with every change, so each process's copies of pages go stale too
-(``releases.caching.LocalPageMiddleware``)."""
 
 
 def live_state_refresh(*, briefing: Briefing | int) -> LiveState | None:
@@ -72,12 +67,5 @@ def live_state_changed() -> None:
     state, which the second deletion (or ``LIVE_TTL``) drops.
     """
     LiveState.objects.all().delete()
-    _generation_bump()
-    transaction.on_commit(lambda: (LiveState.objects.all().delete(), _generation_bump()))
-
-
-def _generation_bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or evicted): any new value differs from the stamps in use
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    live_generation_bump()
+    transaction.on_commit(lambda: (LiveState.objects.all().delete(), live_generation_bump()))

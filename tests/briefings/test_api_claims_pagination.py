@@ -33,5 +33,6 @@ def test_following_next_lists_every_claim_once_in_order_without_counting(client,
 def test_a_page_number_is_a_clear_400_not_the_first_page_again(client, briefing):
     response = client.get("/api/claims/", {"page": "2"})
     assert response.status_code == 400
-    assert "page" in response.json() and "cursor" in response.content.decode()  # the error names the field
+    problem = response.json()
+    assert [error["field"] for error in problem["errors"]] == ["page"] and "cursor" in problem["detail"]  # names it
     assert client.get("/api/claims/", {"cursor": "garbage"}).status_code == 404  # DRF: invalid cursor
