@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from releases import caching
 from releases.caching import LocalPage, LocalPages, local_pages
-from releases.selectors.currency import live_state_changed
+from releases.services.live import live_state_changed
 
 PAGE = "/briefings/world-2025/releases/1/"
 LATEST = "/briefings/world-2025/"
