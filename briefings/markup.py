@@ -217,6 +217,19 @@ def section_label(numbers: Iterable[str]) -> str:
     return "".join(numbers)
 
 
+def section_display_label(*, chapter: str, number: str, heading: str) -> str:
+    """Name a section as readers and editors read it: 「４．（１）ロシア・ウクライナ戦争」.
+
+    ``chapter`` is the parent section's number (「４．」, empty for a chapter),
+    ``number`` and ``heading`` the section's own; a section with neither (the
+    lead) is 「冒頭」. The one place this label is made: release manifests
+    (``releases.selectors.history.section_labels``) and the admin
+    (``briefings.selectors.labels``) both call it.
+    """
+    own = f"{number}{without_marks(heading)}"
+    return f"{chapter}{own}" if own else "冒頭"
+
+
 def section_references(text: str) -> list[tuple[int, int, str]]:
     """Return (start, end, key) of each ``[[sec:key]]`` in a claim's text."""
     return [(match.start(), match.end(), match[1]) for match in _SECTION_REF.finditer(text)]
