@@ -1,6 +1,7 @@
 """Writes of the events app: import and edit events, link them, cover and dismiss them."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,20 @@ def event_import(*, briefing_slug: str, rows: list[EventRow], actor: User | None
             getattr(result, outcome).append(row.key)
         result.newly_stale = notify_newly_stale(before=before, briefing=briefing)
     return result
+
+
+def event_key_new(*, on: dt.date) -> str:
+    """Return an unused key for an event that happened ``on``: 「2025-03-05-1」, then 「-2」, ….
+
+    Editors never invent an ASCII identifier: the admin and the API make one when
+    none is given. A key never changes once given (imports find events by it).
+    """
+    prefix = f"{on:%Y-%m-%d}-"
+    taken = set(Event.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
 
 
 def event_save(
