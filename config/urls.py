@@ -13,10 +13,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import health
 from events.api.revisions import RevisionWithEventsApi
 
-admin.site.site_header = "政策ブリーフィング 編集管理"
-admin.site.site_title = "政策ブリーフィング 編集管理"
-admin.site.index_title = "編集・審査"
-
 urlpatterns = [
     # Also answered by core.health.HealthCheckMiddleware before any other middleware.
     path("healthz", health.healthz, name="healthz"),
