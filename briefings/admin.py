@@ -32,7 +32,7 @@ from briefings.selectors.review import release_note_default, revision_review
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update, revisions_approve
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
-from core.dates import format_date_ja
+from core.dates import format_date_ja, today_tokyo
 from core.errors import ApplicationError
 from core.versioning import version_of
 from core.roles import is_editor
@@ -102,7 +102,8 @@ class SectionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[typ
     def new_draft_from_published(self, request: HttpRequest, queryset: QuerySet[Section]) -> None:
         for section in queryset:
             try:
-                draft = revision_create_draft(section=section, actor=request.user)
+                # An editor starts a draft to bring the section up to date: its cutoff is today (Tokyo).
+                draft = revision_create_draft(section=section, actor=request.user, information_as_of=today_tokyo())
             except ApplicationError as exc:
                 self.message_user(request, f"{label_of(section)}: {exc.message}", messages.ERROR)
             else:

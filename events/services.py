@@ -13,6 +13,7 @@ from briefings.services.content import RevisionNotEditable
 from briefings.services.revisions import revision_create_draft, revision_update
 from briefings.services.transitions import person
 from briefings.workflow import WorkflowPermissionDenied
+from core.dates import today_tokyo
 from core.errors import ApplicationError, NotFound
 from core.roles import is_editor, is_reviewer
 from core.versioning import check_version
@@ -197,11 +198,14 @@ def revision_cover_events(*, revision_id: int, event_ids: list[int], actor: User
 
 
 def draft_from_stale_section(*, section_id: int, actor: User) -> SectionRevision:
-    """Start a draft of a stale section with the events behind its staleness pre-linked."""
+    """Start a draft of a stale section with the events behind its staleness pre-linked.
+
+    Its information cutoff is today in Asia/Tokyo: the draft brings the section up to date.
+    """
     entries = stale_sections(section_ids=[section_id])
     section = Section.objects.get(pk=section_id)
     with transaction.atomic():
-        draft = revision_create_draft(section=section, actor=actor)
+        draft = revision_create_draft(section=section, actor=actor, information_as_of=today_tokyo())
         if entries:
             revision_cover_events(revision_id=draft.pk, event_ids=[item.event.pk for item in entries[0].events], actor=actor)
     return draft
