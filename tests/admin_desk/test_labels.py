@@ -58,3 +58,13 @@ def test_creating_a_draft_from_the_section_list_says_which_section_by_label(clie
     response = client.post("/admin/briefings/section/", {"action": "new_draft_from_published",
                                                         "_selected_action": [section.pk]}, follow=True)
     assert "４．（１）ロシア・ウクライナ戦争: 下書き（版" in response.content.decode()
+
+
+def test_sections_are_found_by_their_heading_once_each(client, small_briefing, editor):
+    # given 4.(1) with a published revision and a draft, both headed 「ロシア・ウクライナ戦争」
+    revision_create_draft(section=small_briefing.sections.get(key="ch4-1"), actor=editor)
+    client.force_login(editor)
+    # when
+    response = client.get("/admin/briefings/section/", {"q": "ロシア・ウクライナ"})
+    # then one row, not one per revision
+    assert response.context["cl"].result_count == 1
