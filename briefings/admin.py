@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from briefings import workflow
 from briefings.forms import ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
@@ -160,7 +161,7 @@ def review_link(revision: SectionRevision) -> str:
 @admin.register(SectionRevision)
 class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RevisionForm
-    list_display = ("id", "label", "status", "release_kind", "information_as_of", "author", "updated_at", "review")
+    list_display = ("id", "label", "status", "information_as_of", "author", "updated_at", "comment", "review")
     list_display_links = ("id", "label")
     list_filter = (MineFilter, "status", "section__briefing", "information_as_of")
     search_fields = ("heading", "body", "section__key")
@@ -208,6 +209,10 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     @admin.display(description="節", ordering="section__position")
     def label(self, obj: SectionRevision) -> str:
         return revision_label(obj)
+
+    @admin.display(description="審査コメント")
+    def comment(self, obj: SectionRevision) -> str:
+        return Truncator(obj.review_comment).chars(60) or "—"
 
     @admin.display(description="読み込んだ版")
     def version(self, obj: SectionRevision) -> str:

@@ -41,9 +41,10 @@ def desktop(live_server):  # type: ignore[no-untyped-def]
     yield from _browser_page(viewport={"width": 1280, "height": 800})
 
 
-def test_the_desk_and_the_change_lists_fit_1280_pixels(desktop, live_server, small_briefing, editor, tmp_path):
-    # given demo-like rows
-    add_rows(small_briefing, editor, 12)
+def test_the_desk_and_the_change_lists_fit_1280_pixels(desktop, live_server, small_briefing, editor, reviewer,
+                                                       tmp_path):
+    # given demo-like rows, a rejection with a long comment among them
+    add_rows(small_briefing, editor, 12, reviewer=reviewer)
     _login(desktop, live_server.url, "editor")
     for url in LISTS:
         # when
@@ -59,6 +60,7 @@ def test_the_desk_and_the_change_lists_fit_1280_pixels(desktop, live_server, sma
         assert hidden == 0, f"{url} scrolls sideways inside"
     desktop.goto(f"{live_server.url}/admin/")
     assert "４．（１）ロシア・ウクライナ戦争" in desktop.inner_text("#desk-drafts")
+    assert "出典を確認してください。" in desktop.inner_text("#desk-rejected")
 
 
 @pytest.fixture
