@@ -4,9 +4,11 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from briefings.models import RevisionStatus, SectionRevision
+from briefings.models import SectionRevision
 from briefings.services import Action, revision_create_draft, revision_transition, revision_update
 from core.models import SCHEDULER, Heartbeat
 from events.importing import EventRow
@@ -133,9 +135,6 @@ def test_stale_sections_dead_links_and_releases_are_on_the_desk(client, small_br
 def test_the_desk_costs_the_same_queries_for_one_row_or_many(
     client, small_briefing, editor, reviewer, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(reviewer)
     reviewer.groups.add(Group.objects.get(name="editors"))
     _submitted(small_briefing, editor)
