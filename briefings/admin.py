@@ -161,7 +161,7 @@ def review_link(revision: SectionRevision) -> str:
 @admin.register(SectionRevision)
 class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RevisionForm
-    list_display = ("id", "label", "status", "information_as_of", "author", "updated_at", "comment", "review")
+    list_display = ("id", "label", "status", "information_as_of", "author", "updated_at", "comment", "review_short")
     list_display_links = ("id", "label")
     list_filter = (MineFilter, "status", "section__briefing", "information_as_of")
     search_fields = ("heading", "body", "section__key")
@@ -205,6 +205,12 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     @admin.display(description="審査")
     def review(self, obj: SectionRevision) -> str:
         return review_link(obj)
+
+    @admin.display(description="審査")
+    def review_short(self, obj: SectionRevision) -> str:
+        """The review page's link, short enough for a 1280 px list."""
+        url = reverse("admin:briefings_sectionrevision_review", args=[obj.pk])
+        return format_html('<a href="{}">差分・操作</a>', url)
 
     @admin.display(description="節", ordering="section__position")
     def label(self, obj: SectionRevision) -> str:
