@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from briefings import workflow
 from briefings.forms import CITE_FIELDS, ApproveTogetherForm, CitationAddForm, ReviewActionForm, RevisionForm
@@ -29,6 +30,7 @@ from briefings.models import (
     Section,
     SectionRevision,
 )
+from briefings.selectors.labels import label_of, revision_label, section_admin_rows, with_chapter_numbers
 from briefings.selectors.review import release_note_default, revision_review
 from briefings.services import (
     Action,
@@ -41,6 +43,7 @@ from briefings.services import (
 from briefings.services.presence import presence_message, revision_presence_touch
 from briefings.services.revisions import citation_update, revision_cite
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
+from core.dates import format_date_ja, today_tokyo
 from core.errors import ApplicationError
 from core.versioning import version_of
 from core.roles import is_editor
@@ -73,25 +76,50 @@ class BriefingAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[ty
 class SectionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """A section with a revision beyond draft is frozen: its key is a stable identifier."""
 
-    list_display = ("key", "briefing", "parent", "position")
-    list_select_related = ("briefing", "parent__briefing")
+    list_display = ("label", "cutoff", "work", "briefing", "key", "updated_at")
+    list_display_links = ("label",)
     list_filter = ("briefing",)
-    search_fields = ("key",)
+    list_select_related = ("briefing",)
+    search_fields = ("key", "revisions__heading")
     ordering = ("briefing", "position")
     actions = ("new_draft_from_published",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Section]:
+        return section_admin_rows(super().get_queryset(request))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Section], search_term: str) -> Any:
+        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False  # a heading matches in several revisions: one row per section
+
     def is_frozen(self, obj: Section) -> bool:
         return _has_published(section=obj)
+
+    @admin.display(description="節", ordering="position")
+    def label(self, obj: Section) -> str:
+        return label_of(obj)
+
+    @admin.display(description="情報の基準日（公開中）")
+    def cutoff(self, obj: Section) -> str:
+        return format_date_ja(obj.cutoff) if getattr(obj, "cutoff", None) else "—"  # type: ignore[attr-defined]
+
+    @admin.display(description="作業中の版")
+    def work(self, obj: Section) -> str:
+        work_id = getattr(obj, "work_id", None)
+        if work_id is None:
+            return "—"
+        url = reverse("admin:briefings_sectionrevision_review", args=[work_id])
+        return format_html('<a href="{}">版{}（{}）</a>', url, work_id, RevisionStatus(obj.work_status).label)  # type: ignore[attr-defined]
 
     @admin.action(description="公開版から新しい下書きを作成")
     def new_draft_from_published(self, request: HttpRequest, queryset: QuerySet[Section]) -> None:
         for section in queryset:
             try:
-                draft = revision_create_draft(section=section, actor=request.user)
+                # An editor starts a draft to bring the section up to date: its cutoff is today (Tokyo).
+                draft = revision_create_draft(section=section, actor=request.user, information_as_of=today_tokyo())
             except ApplicationError as exc:
-                self.message_user(request, f"{section.key}: {exc.message}", messages.ERROR)
+                self.message_user(request, f"{label_of(section)}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{section.key}: 下書き（版{draft.pk}）を作成しました。", messages.SUCCESS)
+                self.message_user(request, f"{label_of(section)}: 下書き（版{draft.pk}）を作成しました。", messages.SUCCESS)
 
 
 class ClaimInline(ReadOnlyInline):
@@ -166,10 +194,8 @@ def review_link(revision: SectionRevision) -> str:
 @admin.register(SectionRevision)
 class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = RevisionForm
-    list_display = (
-        "id", "section", "number", "heading", "status", "release_kind", "information_as_of", "author",
-        "review_comment", "published_at", "review",
-    )
+    list_display = ("id", "label", "status", "information_as_of", "author", "updated_at", "comment", "review_short")
+    list_display_links = ("id", "label")
     list_filter = (MineFilter, "status", "section__briefing", "information_as_of")
     search_fields = ("heading", "body", "section__key")
     readonly_fields = (
@@ -213,13 +239,27 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
     def review(self, obj: SectionRevision) -> str:
         return review_link(obj)
 
+    @admin.display(description="審査")
+    def review_short(self, obj: SectionRevision) -> str:
+        """The review page's link, short enough for a 1280 px list."""
+        url = reverse("admin:briefings_sectionrevision_review", args=[obj.pk])
+        return format_html('<a href="{}">差分・操作</a>', url)
+
+    @admin.display(description="節", ordering="section__position")
+    def label(self, obj: SectionRevision) -> str:
+        return revision_label(obj)
+
+    @admin.display(description="審査コメント")
+    def comment(self, obj: SectionRevision) -> str:
+        return Truncator(obj.review_comment).chars(60) or "—"
+
     @admin.display(description="読み込んだ版")
     def version(self, obj: SectionRevision) -> str:
         """Shown on read-only pages; editable drafts carry it as a hidden form field instead."""
         return version_of(obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SectionRevision]:
-        return super().get_queryset(request).select_related("section__briefing", "author")
+        return with_chapter_numbers(super().get_queryset(request).select_related("section__briefing", "author"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # drafts are created from a section ("公開版から新しい下書きを作成")

@@ -13,7 +13,7 @@ from briefings.models import Citation, Footnote, RevisionStatus, SectionRevision
 from briefings.selectors.catalog import section_keys
 from briefings import workflow
 from briefings.workflow import Action
-from core.dates import format_datetime_ja
+from core.dates import format_date_ja, format_datetime_ja, today_tokyo
 from core.versioning import version_of
 from sources.models import Source
 
@@ -83,6 +83,8 @@ class RevisionForm(CiteFieldsMixin, forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = version_of(self.instance)
+        if "information_as_of" in self.fields:
+            self.fields["information_as_of"].help_text = cutoff_help(self.instance)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -105,6 +107,15 @@ class RevisionForm(CiteFieldsMixin, forms.ModelForm):  # type: ignore[type-arg]
                     self.add_error("heading" if error.line == 0 else "body", str(error))
         self.clean_citing(data)
         return data
+
+
+def cutoff_help(revision: SectionRevision) -> str:
+    """Say what the cutoff means, today's date in Tokyo, and the base revision's cutoff beside it."""
+    base = revision.base if revision.base_id else None
+    text = f"この版の情報がいつ現在のものか。今日は{format_date_ja(today_tokyo())}（日本時間）です。"
+    if base is not None:
+        text += f"元にした公開中の版（版{base.pk}）の基準日は{format_date_ja(base.information_as_of)}です。"
+    return text
 
 
 class CitationAddForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -25,7 +25,7 @@ before raising ``BodyValidationError``, so an editor sees all problems at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.errors import ApplicationError
@@ -33,6 +33,9 @@ from core.errors import ApplicationError
 KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 _REF = re.compile(rf"\[\^({KEY_PATTERN})\]")
 _DEFINITION = re.compile(rf"^\[\^({KEY_PATTERN})\]:\s*(.*)$")
+# A definition written almost right (「[^a]：注」, 「[^a] : 注」): one error, read as the definition it means.
+_LOOSE_DEFINITION = re.compile(rf"^\[\^({KEY_PATTERN})\]\s*[:：]\s*(.*)$")
+_UNCLOSED_REF = re.compile(rf"\[\^({KEY_PATTERN})?")
 _CROSS_REF = re.compile(rf"\[\[fn:({KEY_PATTERN})\]\]")
 _SECTION_REF = re.compile(rf"\[\[sec:({KEY_PATTERN})\]\]")
 _URL = re.compile(r"<https?://[^<>\s]+>")
@@ -70,6 +73,30 @@ class ParsedRef:
     key: str
     offset: int
     line: int = 0
+    column: int = 1
+
+
+Locate = Callable[[int], tuple[int, int]]
+"""Where an offset of a checked text stands in what the editor typed: (line, column), both from 1."""
+
+
+def _on_line(line: int, start: int) -> Locate:
+    """Locate offsets of a text that begins at column ``start + 1`` of ``line``."""
+    return lambda offset: (line, start + offset + 1)
+
+
+def _across(lines: Sequence[tuple[int, int, str]]) -> Locate:
+    """Locate offsets of lines joined without separators; each is (line, start column - 1, text)."""
+
+    def locate(offset: int) -> tuple[int, int]:
+        for number, start, text in lines:
+            if offset < len(text):
+                return number, start + offset + 1
+            offset -= len(text)
+        number, start, text = lines[-1]
+        return number, start + len(text) + offset + 1
+
+    return locate
 
 
 @dataclass
@@ -114,48 +141,52 @@ def parse_revision(*, heading: str, body: str, sections: Collection[str] | None 
     error at its line and column; without, keys are not checked.
     """
     errors: list[BodyError] = []
-    heading_claim = _parse_inline(heading.strip(), line=0, errors=errors)
+    attempted: set[str] = set()  # keys of malformed references and definitions: no follow-on errors for them
+    lead = len(heading) - len(heading.lstrip())
+    heading_claim = _parse_inline(heading.strip(), locate=_on_line(0, lead), errors=errors, attempted=attempted)
     paragraphs: list[list[ParsedClaim]] = []
     footnotes: list[ParsedFootnote] = []
     for block_line, lines in _blocks(body):
-        text_lines: list[tuple[int, str]] = []
+        text_lines: list[tuple[int, int, str]] = []
         for offset, raw in enumerate(lines):
             number = block_line + offset
-            if definition := _DEFINITION.match(raw.strip()):
+            indent = len(raw) - len(raw.lstrip())
+            stripped = raw.strip()
+            definition = _DEFINITION.match(stripped)
+            if definition is None and (definition := _LOOSE_DEFINITION.match(stripped)):
+                errors.append(BodyError(number, indent + 1, (
+                    f"脚注 [^{definition[1]}] の定義は行頭に「[^{definition[1]}]: 注記」の形"
+                    "（キーの直後に半角のコロン）で書きます"
+                )))
+            if definition:
                 note = definition[2].strip()
-                _check_text(note, line=number, errors=errors, allow_cross_refs=True)
+                _check_text(note, locate=_on_line(number, indent + definition.start(2)), errors=errors,
+                            allow_cross_refs=True, attempted=attempted)
                 if not note:
-                    errors.append(BodyError(number, 1, f"脚注 [^{definition[1]}] の注記が空です"))
+                    errors.append(BodyError(number, indent + 1, f"脚注 [^{definition[1]}] の注記が空です"))
                 footnotes.append(ParsedFootnote(definition[1], note, number))
             else:
-                text_lines.append((number, raw.strip()))
+                text_lines.append((number, indent, stripped))
         if text_lines:
-            first = text_lines[0][0]
-            joined = "".join(text for _number, text in text_lines)
-            paragraph = _split_claims(_parse_inline(joined, line=first, errors=errors, section_refs=True))
+            joined = "".join(text for _number, _indent, text in text_lines)
+            locate = _across(text_lines)
+            paragraph = _split_claims(_parse_inline(joined, locate=locate, errors=errors, section_refs=True,
+                                                    attempted=attempted))
             paragraphs.append(paragraph)
             if sections is not None:
-                _check_section_keys(joined, text_lines, sections, errors)
-    _check_keys(heading_claim, paragraphs, footnotes, errors)
+                _check_section_keys(joined, locate, sections, errors)
+    _check_keys(heading_claim, paragraphs, footnotes, errors, attempted)
     if errors:
+        errors.sort(key=lambda error: (error.line, error.column))
         raise BodyValidationError(errors)
     return ParsedRevision(heading_claim, paragraphs, footnotes)
 
 
-def _check_section_keys(
-    joined: str, text_lines: list[tuple[int, str]], sections: Collection[str], errors: list[BodyError]
-) -> None:
+def _check_section_keys(joined: str, locate: Locate, sections: Collection[str], errors: list[BodyError]) -> None:
     """Report each ``[[sec:key]]`` of a paragraph whose section the briefing does not have, where it stands."""
     for start, _end, key in section_references(joined):
-        if key in sections:
-            continue
-        line, column = text_lines[0][0], start + 1
-        for number, text in text_lines:  # the paragraph's lines were joined without separators
-            line = number
-            if column <= len(text):
-                break
-            column -= len(text)
-        errors.append(BodyError(line, column, f"節への参照 [[sec:{key}]] の節「{key}」はこのブリーフィングにありません"))
+        if key not in sections:
+            errors.append(BodyError(*locate(start), f"節への参照 [[sec:{key}]] の節「{key}」はこのブリーフィングにありません"))
 
 
 def without_marks(text: str) -> str:
@@ -184,6 +215,19 @@ def cross_reference_label(number: int) -> str:
 def section_label(numbers: Iterable[str]) -> str:
     """Return a section's label in a reference: its chapter's number and its own (「４．」, 「４．（１）」)."""
     return "".join(numbers)
+
+
+def section_display_label(*, chapter: str, number: str, heading: str) -> str:
+    """Name a section as readers and editors read it: 「４．（１）ロシア・ウクライナ戦争」.
+
+    ``chapter`` is the parent section's number (「４．」, empty for a chapter),
+    ``number`` and ``heading`` the section's own; a section with neither (the
+    lead) is 「冒頭」. The one place this label is made: release manifests
+    (``releases.selectors.history.section_labels``) and the admin
+    (``briefings.selectors.labels``) both call it.
+    """
+    own = f"{number}{without_marks(heading)}"
+    return f"{chapter}{own}" if own else "冒頭"
 
 
 def section_references(text: str) -> list[tuple[int, int, str]]:
@@ -273,9 +317,12 @@ def _blocks(body: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _parse_inline(text: str, *, line: int, errors: list[BodyError], section_refs: bool = False) -> ParsedClaim:
-    """Strip ``[^key]`` markers from ``text``, remembering where each stood."""
-    _check_text(text, line=line, errors=errors, allow_cross_refs=False, allow_section_refs=section_refs)
+def _parse_inline(
+    text: str, *, locate: Locate, errors: list[BodyError], attempted: set[str], section_refs: bool = False
+) -> ParsedClaim:
+    """Strip ``[^key]`` markers from ``text``, remembering where each stood (in the text, and as typed)."""
+    _check_text(text, locate=locate, errors=errors, allow_cross_refs=False, allow_section_refs=section_refs,
+                attempted=attempted)
     plain: list[str] = []
     refs: list[ParsedRef] = []
     position = 0
@@ -284,7 +331,7 @@ def _parse_inline(text: str, *, line: int, errors: list[BodyError], section_refs
         chunk = text[position : match.start()]
         plain.append(chunk)
         length += len(chunk)
-        refs.append(ParsedRef(match[1], length, line))
+        refs.append(ParsedRef(match[1], length, *locate(match.start())))
         position = match.end()
     plain.append(text[position:])
     return ParsedClaim("".join(plain), refs)
@@ -311,27 +358,33 @@ def _split_claims(paragraph: ParsedClaim) -> list[ParsedClaim]:
             continue
         # A marker standing right after 「。」 belongs to the sentence it ends.
         refs = [r for r in paragraph.refs if start <= r.offset <= cut and not (r.offset == start and claims)]
-        claims.append(ParsedClaim(text[start:cut], [ParsedRef(r.key, r.offset - start, r.line) for r in refs]))
+        claims.append(ParsedClaim(text[start:cut], [ParsedRef(r.key, r.offset - start, r.line, r.column)
+                                                     for r in refs]))
         start = cut
     return claims or [ParsedClaim("", list(paragraph.refs))]
 
 
 def _check_text(
-    text: str, *, line: int, errors: list[BodyError], allow_cross_refs: bool, allow_section_refs: bool = False
+    text: str,
+    *,
+    locate: Locate,
+    errors: list[BodyError],
+    allow_cross_refs: bool,
+    attempted: set[str],
+    allow_section_refs: bool = False,
 ) -> None:
+    """Report what the editing format refuses in ``text``: the first of each kind, where it stands."""
     scrubbed = _URL.sub(lambda m: " " * len(m[0]), text)
     scrubbed = _REF.sub(lambda m: " " * len(m[0]), scrubbed)
     if not allow_section_refs and (found := _SECTION_REF.search(scrubbed)):
-        where = "見出し" if line == 0 else "注記"
+        where = "見出し" if locate(0)[0] == 0 else "注記"
         message = f"節への参照 [[sec:…]] は本文の段落でのみ使えます（{where}では使えません）"
-        errors.append(BodyError(line, found.start() + 1, message))
+        errors.append(BodyError(*locate(found.start()), message))
     scrubbed = _SECTION_REF.sub(lambda m: " " * len(m[0]), scrubbed)
-    if allow_cross_refs:
-        scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
-    elif _CROSS_REF.search(scrubbed):
-        column = _CROSS_REF.search(scrubbed).start() + 1  # type: ignore[union-attr]
-        errors.append(BodyError(line, column, "脚注への相互参照 [[fn:…]] は注記の中でのみ使えます"))
-        scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    if not allow_cross_refs and (found := _CROSS_REF.search(scrubbed)):
+        errors.append(BodyError(*locate(found.start()), "脚注への相互参照 [[fn:…]] は注記の中でのみ使えます"))
+    scrubbed = _CROSS_REF.sub(lambda m: " " * len(m[0]), scrubbed)
+    attempted.update(match[1] for match in _UNCLOSED_REF.finditer(scrubbed) if match[1])
     for token, message in (
         ("<", "HTMLやタグは使えません（URLは <https://…> の形で書きます）"),
         ("[^", "閉じていない脚注参照です（[^key] の形で書きます）"),
@@ -339,7 +392,7 @@ def _check_text(
         ("]]", "対応する [[ のない ]] です"),
     ):
         if (index := scrubbed.find(token)) >= 0:
-            errors.append(BodyError(line, index + 1, message))
+            errors.append(BodyError(*locate(index), message))
 
 
 def _check_keys(
@@ -347,7 +400,9 @@ def _check_keys(
     paragraphs: list[list[ParsedClaim]],
     footnotes: list[ParsedFootnote],
     errors: list[BodyError],
+    attempted: set[str],
 ) -> None:
+    """Check that each note is defined once and referenced once; keys in ``attempted`` were already reported."""
     defined: dict[str, int] = {}
     for note in footnotes:
         if note.key in defined:
@@ -361,10 +416,10 @@ def _check_keys(
     for claim in all_claims:
         for ref in claim.refs:
             if ref.key in referenced:
-                errors.append(BodyError(ref.line, 1, f"脚注 [^{ref.key}] が複数回参照されています"))
+                errors.append(BodyError(ref.line, ref.column, f"脚注 [^{ref.key}] が複数回参照されています"))
+            elif ref.key not in defined and ref.key not in attempted:
+                errors.append(BodyError(ref.line, ref.column, f"未定義の脚注 [^{ref.key}] が参照されています"))
             referenced.add(ref.key)
-            if ref.key not in defined:
-                errors.append(BodyError(ref.line, 1, f"未定義の脚注 [^{ref.key}] が参照されています"))
     for note in footnotes:
-        if note.key not in referenced:
+        if note.key not in referenced and note.key not in attempted:
             errors.append(BodyError(note.line, 1, f"脚注 [^{note.key}] は定義されていますが本文で参照されていません"))

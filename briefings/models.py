@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from briefings.markup import without_marks
 from core.frozen import AppendOnlyModel, FrozenRowError
 from core.models import TimeStampedModel
 from core.roles import is_editor, is_reviewer
@@ -245,7 +246,8 @@ class SectionRevision(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.section} #{self.pk} ({self.get_status_display()})"
+        """「版12「（１）ロシア・ウクライナ戦争」（下書き）」: from this row alone (no query), never a key."""
+        return f"版{self.pk}「{self.number}{without_marks(self.heading)}」（{self.get_status_display()}）"
 
     @property
     def is_editable(self) -> bool:

@@ -34,7 +34,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.DeskAdminConfig",  # django.contrib.admin, its home page being the desk
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -14,10 +14,6 @@ from core import health, views as core_views
 from core.tokens import AuthTokenApi
 from events.api.revisions import RevisionWithEventsApi
 
-admin.site.site_header = "政策ブリーフィング 編集管理"
-admin.site.site_title = "政策ブリーフィング 編集管理"
-admin.site.index_title = "編集・審査"
-
 urlpatterns = [
     # Also answered by core.health.HealthCheckMiddleware before any other middleware.
     path("healthz", health.healthz, name="healthz"),

@@ -8,22 +8,25 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from briefings.models import RevisionStatus
+from briefings.models import RevisionStatus, Section
+from briefings.selectors.labels import section_labels, with_labels
 from briefings.selectors.source_problems import sections_with_source_problems
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.roles import is_editor, is_reviewer
 from core.errors import ApplicationError
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
 from events.selectors import stale_sections
-from events.forms import EventForm
+from events.forms import EventForm, SectionChoiceField
 from events.services import (
     draft_from_stale_section,
     event_dismiss,
+    event_key_new,
     event_publish_sources,
     notify_newly_stale,
     stale_section_ids,
@@ -41,6 +44,12 @@ class EventLinkInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     raw_id_fields = ("claim",)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "section":  # 「４．（１）ロシア・ウクライナ戦争」, not 「world-2025/ch4-1」
+            kwargs["queryset"] = with_labels(Section.objects.select_related("briefing"))
+            kwargs["form_class"] = SectionChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -51,7 +60,8 @@ class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("date_display", "title", "precision", "date_text", "key")
+    list_display = ("date_display", "title", "sections_shown", "precision", "recorded_by", "updated_at")
+    list_select_related = ("recorded_by",)
     list_filter = ("precision", "tags")
     search_fields = ("title", "description", "key", "date_text")
     date_hierarchy = "occurred_on"
@@ -64,11 +74,44 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     inlines = (EventSourceInline, EventLinkInline)
 
+    def get_fields(self, request: HttpRequest, obj: Event | None = None) -> Any:
+        """A new event gets its key made (``event_key_new``); an existing one shows it, read-only."""
+        return self.fields[1:] if obj is None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Event | None = None) -> Any:
+        return self.readonly_fields if obj is None else ("key", *self.readonly_fields)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("links", queryset=EventLink.objects.select_related("section").order_by("section__position")),
+        )
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)  # evaluated once; the template shows these same instances
+        labels = section_labels(section_ids={link.section_id for event in rows for link in event.links.all()})
+        for event in rows:
+            event.section_labels = [labels[link.section_id] for link in event.links.all()]
+        return changelist
+
+    @admin.display(description="関係する節")
+    def sections_shown(self, obj: Event) -> str:
+        return "、".join(getattr(obj, "section_labels", [])) or "—"
+
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         # Links are saved with the inlines, after this. Kept on the request: this admin is shared.
         request.stale_before = stale_section_ids()  # type: ignore[attr-defined]
         if not change:
             obj.recorded_by = request.user
+            for attempt in range(3):  # another editor may take the same key at the same moment
+                obj.key = event_key_new(on=obj.occurred_on)
+                try:
+                    with transaction.atomic():
+                        super().save_model(request, obj, form, change)
+                    return
+                except IntegrityError:
+                    if attempt == 2 or not Event.objects.filter(key=obj.key).exists():
+                        raise
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

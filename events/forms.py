@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 
+from briefings.models import Section
+from briefings.selectors.labels import label_of
 from core.dates import DateParseError, parse_japanese_date
 from events.importing import japanese_text
 from events.models import Event
@@ -43,3 +45,10 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
             event.save()
             self.save_m2m()
         return event
+
+
+class SectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A section chosen by its label (the queryset is annotated by ``briefings.selectors.labels.with_labels``)."""
+
+    def label_from_instance(self, obj: Section) -> str:
+        return f"{label_of(obj)}（{obj.briefing.title}）"

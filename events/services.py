@@ -1,6 +1,7 @@
 """Writes of the events app: import and edit events, link them, cover and dismiss them."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from briefings.services.content import RevisionNotEditable
 from briefings.services.revisions import revision_create_draft, revision_update
 from briefings.services.transitions import person
 from briefings.workflow import WorkflowPermissionDenied
+from core.dates import today_tokyo
 from core.errors import ApplicationError, NotFound
 from core.roles import is_editor, is_reviewer
 from core.versioning import check_version
@@ -77,6 +79,20 @@ def event_import(*, briefing_slug: str, rows: list[EventRow], actor: User | None
             getattr(result, outcome).append(row.key)
         result.newly_stale = notify_newly_stale(before=before, briefing=briefing)
     return result
+
+
+def event_key_new(*, on: dt.date) -> str:
+    """Return an unused key for an event that happened ``on``: 「2025-03-05-1」, then 「-2」, ….
+
+    Editors never invent an ASCII identifier: the admin and the API make one when
+    none is given. A key never changes once given (imports find events by it).
+    """
+    prefix = f"{on:%Y-%m-%d}-"
+    taken = set(Event.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
 
 
 def event_save(
@@ -182,11 +198,14 @@ def revision_cover_events(*, revision_id: int, event_ids: list[int], actor: User
 
 
 def draft_from_stale_section(*, section_id: int, actor: User) -> SectionRevision:
-    """Start a draft of a stale section with the events behind its staleness pre-linked."""
+    """Start a draft of a stale section with the events behind its staleness pre-linked.
+
+    Its information cutoff is today in Asia/Tokyo: the draft brings the section up to date.
+    """
     entries = stale_sections(section_ids=[section_id])
     section = Section.objects.get(pk=section_id)
     with transaction.atomic():
-        draft = revision_create_draft(section=section, actor=actor)
+        draft = revision_create_draft(section=section, actor=actor, information_as_of=today_tokyo())
         if entries:
             revision_cover_events(revision_id=draft.pk, event_ids=[item.event.pk for item in entries[0].events], actor=actor)
     return draft

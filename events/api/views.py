@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import InputSerializer
+from core.dates import DateParseError, parse_japanese_date
 from core.errors import Conflict, NotFound
 from core.openapi import ERROR
 from core.versioning import etag_of, expected_from_if_match
@@ -19,7 +20,7 @@ from events.importing import EventFileError, row_from_record
 from events.models import Event
 from events.selectors import event_list
 from sources.models import SourceKind
-from events.services import EventInputError, event_save
+from events.services import EventInputError, event_key_new, event_save
 
 
 class EventDateSerializer(serializers.Serializer[Any]):
@@ -67,7 +68,8 @@ class EventSourceInputSerializer(InputSerializer):
 
 class EventInputSerializer(InputSerializer):
     briefing = serializers.SlugField(help_text="slug of the briefing whose sections are named in `sections`")
-    key = serializers.SlugField(max_length=100)
+    key = serializers.SlugField(max_length=100, required=False,
+                                help_text="stable identifier; made from the date when omitted (2025-03-05-1)")
     date = serializers.CharField(max_length=100, help_text="Japanese date text: 25年3月5日, 2024年10月～12月, 令7.1.8")
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -106,10 +108,16 @@ class EventListApi(generics.ListCreateAPIView[Event]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = EventInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        key = data.validated_data["key"]
-        if Event.objects.filter(key=key).exists():
+        fields = dict(data.validated_data)
+        key = fields.get("key")
+        if key and Event.objects.filter(key=key).exists():
             raise Conflict(f"キー「{key}」の出来事は既にあります。変更は PATCH /api/events/<id>/ で行ってください。")
-        event = _save(request, dict(data.validated_data))
+        if not key:
+            try:
+                fields["key"] = event_key_new(on=parse_japanese_date(fields["date"]).start)
+            except DateParseError as exc:
+                raise EventInputError([f"日付「{fields['date']}」: {exc}"]) from exc
+        event = _save(request, fields)
         return Response(_out(event.pk), status=status.HTTP_201_CREATED)
 
 

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from briefings.markup import section_display_label
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.content import (
     CitedSource,
@@ -159,12 +160,13 @@ def section_labels(content: Content) -> dict[str, str]:
     heading (the lead) is 「冒頭」.
     """
     numbers = {section.key: section.number for section in content.sections}
-    labels = {}
-    for section in content.sections:
-        own = f"{section.number}{section.heading_text}"
-        prefix = numbers.get(section.parent, "") if section.parent else ""
-        labels[section.key] = f"{prefix}{own}" if own else "冒頭"
-    return labels
+    return {
+        section.key: section_display_label(
+            chapter=numbers.get(section.parent, "") if section.parent else "", number=section.number,
+            heading=section.heading_text,
+        )
+        for section in content.sections
+    }
 
 
 @dataclass(frozen=True)

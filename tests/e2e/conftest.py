@@ -20,7 +20,7 @@ def _browser_page(**options):  # type: ignore[no-untyped-def]
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
-        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", **options)
+        context = browser.new_context(**{"locale": "ja-JP", "timezone_id": "Asia/Tokyo", **options})
         context.set_default_timeout(15_000)
         yield context.new_page()
         context.close()

@@ -63,7 +63,7 @@ def test_an_event_recorded_in_the_admin_is_dated_from_its_text_and_notifies(clie
     section = briefing.sections.get(key="ch6")
     client.force_login(editor)
     form = {
-        "key": "admin-made", "title": "管理画面で記録した出来事", "description": "", "date_text": "令7.3.4",
+        "title": "管理画面で記録した出来事", "description": "", "date_text": "令7.3.4",
         "event_sources-TOTAL_FORMS": "0", "event_sources-INITIAL_FORMS": "0",
         "links-TOTAL_FORMS": "1", "links-INITIAL_FORMS": "0", "links-0-section": section.pk, "links-0-note": "",
     }
@@ -72,6 +72,6 @@ def test_an_event_recorded_in_the_admin_is_dated_from_its_text_and_notifies(clie
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/events/event/add/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
-    event = Event.objects.get(key="admin-made")
+    event = Event.objects.get(key="2025-03-04-1")  # made from the date: editors type no key
     assert (event.occurred_on.isoformat(), event.precision, event.recorded_by) == ("2025-03-04", "day", editor)
     assert any("ch6" in message.subject for message in mail.outbox)

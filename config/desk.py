@@ -1,0 +1,29 @@
+"""The admin site, whose home page is the editors' and reviewers' desk.
+
+Composed here, at the top of the layers, as ``config/urls.py`` composes the
+apps' URLs: the desk reads every app (``releases.selectors.desk``). The generic
+list of models stays on the same page, below the desk. Installed as
+``admin.site`` by ``config.apps.DeskAdminConfig``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from releases.selectors.desk import desk_for
+
+
+class DeskAdminSite(admin.AdminSite):
+    """``/admin/`` opens on the desk: my drafts, what waits for me, what needs attention."""
+
+    index_template = "admin/desk.html"
+    site_header = "政策ブリーフィング 編集管理"
+    site_title = "政策ブリーフィング 編集管理"
+    index_title = "編集・審査のデスク"
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        return super().index(request, {"desk": desk_for(user=request.user), **(extra_context or {})})
+
