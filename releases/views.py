@@ -50,7 +50,8 @@ DEAD_LINKS_MAX_AGE = 300  # seconds browsers and shared caches reuse a release's
 DEAD_LINKS_TTL = 60  # seconds the server reuses it (link checks change it, publications do not)
 RELEASE_LIST_PAGE = 20
 SOURCE_PAGE = 100
-_LIVE_SLOT = re.compile(r"<!--live:[-\w]+-->")
+_SLOT = re.compile(r"<!--(slot|live):([-\w]+)-->")
+"""Where the stored page frame takes a live part, and where a section's body takes its live badge."""
 
 
 def briefing_list(request: HttpRequest) -> HttpResponse:
@@ -495,9 +496,18 @@ def _render_release(
         "currency": currency, "today": currency.today, "citation": citation, "styles": _styles(citation),
         "pending": [(key, currency.labels.get(key, key), events) for key, events in currency.pending.items()],
     }).split("<!--part-->")
-    for name, part in zip(SLOTS, parts, strict=True):
-        html = html.replace(f"<!--slot:{name}-->", part.strip(), 1)
-    return HttpResponse(_with_live(html, currency), content_type="text/html; charset=utf-8")
+    slots = {name: part.strip() for name, part in zip(SLOTS, parts, strict=True)}
+    badges = {
+        key: format_html(' <a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events))
+        for key, events in currency.pending.items()
+    }
+
+    def fill(match: re.Match[str]) -> str:  # one pass over the page for every slot and section badge
+        kind, name = match.groups()
+        return slots.get(name, "") if kind == "slot" else badges.get(name, "")
+
+    html = _with_archived_copies(_SLOT.sub(fill, html), currency.archived)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:
@@ -505,20 +515,9 @@ def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:
             ("chicago", "Chicago", citing.chicago(citation))]
 
 
-def _with_live(html: str, currency: Currency) -> str:
-    """The page with the live parts of the body put in: event badges on sections, archived copies.
-
-    The stored rendering marks where a section's live badge goes
-    (``<!--live:<key>-->``); a Robust Link gets ``data-versionurl`` when an
-    archived copy of its source is known now. The text is never touched.
-    """
-    for key, events in currency.pending.items():
-        badge = format_html(
-            '<a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events)
-        )
-        html = html.replace(f"<!--live:{key}-->", f" {badge}", 1)
-    html = _LIVE_SLOT.sub("", html)  # sections with nothing live to show
-    for url, archive in currency.archived.items():
+def _with_archived_copies(html: str, archived: dict[str, str]) -> str:
+    """Give each Robust Link whose source has an archived copy now its ``data-versionurl`` (live, never frozen)."""
+    for url, archive in archived.items():
         original = f'data-originalurl="{escape(url)}"'
         if original in html:
             html = html.replace(original, f'{original} data-versionurl="{escape(archive)}"')

@@ -75,6 +75,7 @@ def _frame_context(release: Release, rendering: dict[str, Any]) -> dict[str, Any
         "content_html": mark_safe(rendering["content_html"]),  # noqa: S308 - our stored rendering
         "permalink": absolute_url(reverse("releases:release", kwargs={"slug": slug, "number": release.number})),
         "corrections": history.corrections_up_to(release=release),
+        "first": history.release_first(briefing=release.briefing) or release,  # never changes once published
         "highwire": citing.highwire(citation, pdf_url=absolute_url(
             reverse("releases:release_pdf", kwargs={"slug": slug, "number": release.number}))),
         "description": f"{lead}{release.edition_label}（{release.information_as_of_label}）。{release.summary}"[:300],
