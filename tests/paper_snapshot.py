@@ -15,6 +15,10 @@ back, byte for byte, instead of importing again:
 - the cache-generation bump that saving each source makes (``live_state_changed``)
   replayed as often as the import made it.
 
+A recording is kept per set of settings in force (all of them but the per-test
+``MEDIA_ROOT``): a test that overrides a setting before asking for the briefing
+gets an import made under its settings.
+
 The fast path is taken only where it cannot differ from a real import:
 PostgreSQL, a test inside a transaction (``db``; a ``transactional_db`` test
 commits, so its import's after-commit receivers must run: it imports), every
@@ -32,9 +36,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models
 from django.db.models.signals import post_save
 from django.utils import timezone
+from django.utils.functional import LazyObject
 
 from briefings.models import Briefing
 from briefings.services import briefing_import_paper
@@ -65,7 +71,7 @@ class PaperSnapshot:
     """Import the paper once; give later tests the same rows for a few ``COPY`` statements."""
 
     def __init__(self) -> None:
-        self._recording: _Recording | None = None
+        self._recordings: dict[str, _Recording] = {}  # by the settings in force (see _settings_key)
         self._usable: bool | None = None  # None: not known yet (PostgreSQL superuser?)
         self.restored = 0
 
@@ -73,9 +79,10 @@ class PaperSnapshot:
         """The imported paper as briefing ``slug``: restored when that is exact, imported otherwise."""
         if not self._fast_path_possible():
             return self._import(text=text, slug=slug, title=title)
-        if self._recording is None:
-            return self._record(text=text, slug=slug, title=title)
-        self._restore(self._recording)
+        key = _settings_key()
+        if key not in self._recordings:
+            return self._record(text=text, slug=slug, title=title, key=key)
+        self._restore(self._recordings[key])
         self.restored += 1
         return Briefing.objects.get(slug=slug)
 
@@ -101,7 +108,7 @@ class PaperSnapshot:
             row = cursor.fetchone()
         return not (row and row[0])
 
-    def _record(self, *, text: str, slug: str, title: str) -> Briefing:
+    def _record(self, *, text: str, slug: str, title: str, key: str) -> Briefing:
         before = _row_counts()
         saves = 0
 
@@ -121,7 +128,7 @@ class PaperSnapshot:
         if any(before.get(name, 0) for name in written):  # not all new rows: restoring would not be exact
             self._usable = False
             return briefing
-        self._recording = _Recording(
+        self._recordings[key] = _Recording(
             tables=tuple(_dump(name) for name in written), started=started, finished=finished, source_saves=saves
         )
         return briefing
@@ -153,6 +160,17 @@ class PaperSnapshot:
                 )
         for _ in range(recording.source_saves):
             live_state_changed()
+
+
+def _settings_key() -> str:
+    """The settings in force, but the per-test media folder: a test that overrides one imports anew."""
+    return repr(sorted((name, _shown(getattr(settings, name))) for name in dir(settings)
+                       if name.isupper() and name != "MEDIA_ROOT"))
+
+
+def _shown(value: object) -> str:
+    # A lazy object's repr changes once it is evaluated (axes' AXES_USERNAME_FORM_FIELD): show its value.
+    return repr(str(value) if isinstance(value, LazyObject) else value)
 
 
 def _project_tables() -> list[str]:

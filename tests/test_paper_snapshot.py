@@ -80,3 +80,18 @@ def test_tables_already_holding_rows_get_a_real_import(db, paper_text):
     snapshot.briefing(text=paper_text, slug="first", title=TITLE)
     snapshot.briefing(text=paper_text, slug="second", title=TITLE)  # the sources of "first" are there: imports
     assert snapshot.restored == 0
+
+
+@pytest.mark.postgres
+def test_a_test_with_other_settings_gets_an_import_made_under_them(db, paper_text, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the snapshot is restored with PostgreSQL's COPY")
+    snapshot = PaperSnapshot()
+    snapshot.briefing(text=paper_text, slug=SLUG, title=TITLE)
+    _empty_project_tables()
+    settings.SITE_URL = "https://elsewhere.example.org"
+    snapshot.briefing(text=paper_text, slug=SLUG, title=TITLE)
+    assert snapshot.restored == 0  # imported, and recorded for these settings
+    _empty_project_tables()
+    snapshot.briefing(text=paper_text, slug=SLUG, title=TITLE)
+    assert snapshot.restored == 1
