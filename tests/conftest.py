@@ -1,6 +1,7 @@
 """Shared fixtures: the seed paper, an imported briefing, users in their groups."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from briefings.models import Briefing
 from briefings.services import briefing_import_paper
 from briefings.services.importing import BUNDLE_FORMAT, briefing_import_bundle
+from tests.paper_snapshot import PaperSnapshot
 
 SEEDS = Path(__file__).resolve().parent.parent / "demo" / "seeds"
 PAPER = SEEDS / "paper_2025-02.txt"
@@ -20,9 +22,18 @@ def paper_text() -> str:
     return PAPER.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def paper_snapshot() -> PaperSnapshot | None:
+    """The paper's import recorded once (tests/paper_snapshot.py); PAPER_SNAPSHOT=0 imports it in every test."""
+    return None if os.environ.get("PAPER_SNAPSHOT") == "0" else PaperSnapshot()
+
+
 @pytest.fixture
-def briefing(db: None, paper_text: str) -> Briefing:
-    return briefing_import_paper(text=paper_text, slug=SLUG, title="2025年の国際情勢の概観と展望").briefing
+def briefing(db: None, paper_text: str, paper_snapshot: PaperSnapshot | None) -> Briefing:
+    title = "2025年の国際情勢の概観と展望"
+    if paper_snapshot is None:
+        return briefing_import_paper(text=paper_text, slug=SLUG, title=title).briefing
+    return paper_snapshot.briefing(text=paper_text, slug=SLUG, title=title)
 
 
 def small_bundle(slug: str = "desk-2025") -> dict:  # type: ignore[type-arg]

@@ -279,6 +279,27 @@ def flow(args: argparse.Namespace) -> None:
 
     step(f"reviewer: approve, scheduled {args.ahead} s ahead", approve)
 
+    # At once, while the time is surely still ahead (the emails below wait for the worker).
+    def not_yet() -> str:
+        page = anon.get(site.url(f"/briefings/{slug}/"), timeout=10).text
+        expect(sentence not in page, "the scheduled text is already public")
+        response = anon.get(site.url(f"/briefings/{slug}/releases/{old_number + 1}/"), timeout=10)
+        expect(response.status_code == 404, f"release {old_number + 1} answered {response.status_code}")
+        return f"release {old_number + 1} is 404, the text not on the latest page"
+
+    step("reader: nothing of the scheduled revision is public before its time", not_yet)
+
+    etags_before: dict[str, str] = {}
+
+    def horizontal_before() -> str:
+        for path in (f"/briefings/{slug}/", f"/briefings/{slug}/releases/{old_number}/"):
+            etags_before[path], page = same_everywhere(site, args.web, path)
+            expect(sentence not in page, f"{path} shows the scheduled text early")
+        return f"{len(args.web)} web processes and Varnish: the same latest page and release {old_number}, same ETags"
+
+    if args.web:
+        step("horizontal: every web process answers the same (each keeps the pages in memory)", horizontal_before)
+
     review_link = f"{args.site_url}/admin/briefings/sectionrevision/{revision_id}/review/"
 
     def reviewer_mail() -> str:
@@ -302,26 +323,6 @@ def flow(args: argparse.Namespace) -> None:
         return f"'{label}' in the author's email"
 
     step("email: the author learns the time of publication in Asia/Tokyo", author_scheduled_mail)
-
-    def not_yet() -> str:
-        page = anon.get(site.url(f"/briefings/{slug}/"), timeout=10).text
-        expect(sentence not in page, "the scheduled text is already public")
-        response = anon.get(site.url(f"/briefings/{slug}/releases/{old_number + 1}/"), timeout=10)
-        expect(response.status_code == 404, f"release {old_number + 1} answered {response.status_code}")
-        return f"release {old_number + 1} is 404, the text not on the latest page"
-
-    step("reader: nothing of the scheduled revision is public before its time", not_yet)
-
-    etags_before: dict[str, str] = {}
-
-    def horizontal_before() -> str:
-        for path in (f"/briefings/{slug}/", f"/briefings/{slug}/releases/{old_number}/"):
-            etags_before[path], page = same_everywhere(site, args.web, path)
-            expect(sentence not in page, f"{path} shows the scheduled text early")
-        return f"{len(args.web)} web processes and Varnish: the same latest page and release {old_number}, same ETags"
-
-    if args.web:
-        step("horizontal: every web process answers the same (each keeps the pages in memory)", horizontal_before)
 
     def published() -> str:
         def status() -> str | None:
