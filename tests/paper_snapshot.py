@@ -13,8 +13,7 @@ back, byte for byte, instead of importing again:
   transition times…) shifted by the time elapsed since the recording, so they
   are "now" for this test and keep their order;
 - what saving the sources does besides writing rows (``live_state_changed``: the stored live state
-  dropped, its generation bumped)
-  replayed as often as the import made it.
+  dropped, its generation bumped), done once.
 
 A recording is kept per set of settings in force (all of them but the per-test
 ``MEDIA_ROOT``): a test that overrides a setting before asking for the briefing
