@@ -1,0 +1,105 @@
+"""drf-spectacular hooks: a schema that validators, linters and client generators take as it is.
+
+Run after ``core.openapi.add_error_responses`` (``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``):
+
+* ``oneOf`` becomes ``anyOf``. drf-spectacular writes a blank-allowed ``URLField`` as
+  ``oneOf: [{format: uri}, {maxLength: 0}]`` and a blank- or null-allowed choice as
+  ``oneOf: [Enum, BlankEnum, NullEnum]``. Validators that do not check ``format: uri``
+  (openapi-core) find ``""`` valid under both branches, and ``oneOf`` then rejects it: every
+  source without a URL failed validation. None of our alternatives is meant to be exclusive
+  (there is no discriminator anywhere), so ``anyOf`` says what we mean.
+* Enums get ``x-enum-varnames`` (English identifiers derived from the English values,
+  ``""`` → ``BLANK``) and ``x-enum-descriptions`` (the Japanese labels), so generated clients
+  have ``RevisionStatusEnum.SUBMITTED``, not ``VALUE_1``. A value that gives no identifier
+  (Japanese text) stops the generation: give it an English value and a Japanese label.
+* Every operation documents 429 (rate limits, ``core.throttling``: anonymous reads and
+  authenticated writes are limited) with ``Retry-After``, and every operation with a request
+  body documents 415 (the API parses JSON only). The error body is the one the operation's
+  own 400 response documents, whatever the error shape is.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+WITH_BODY = frozenset({"post", "put", "patch"})
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "seconds to wait before sending the request again",
+        "required": True,
+    }
+}
+_CHOICE_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$")
+
+
+def anyof_for_alternatives(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Replace every ``oneOf`` without a discriminator by ``anyOf`` (module docstring)."""
+    _walk_oneof(result)
+    return result
+
+
+def _walk_oneof(node: Any) -> None:
+    if isinstance(node, dict):
+        if "oneOf" in node and "discriminator" not in node:
+            node["anyOf"] = node.pop("oneOf")
+        for child in node.values():
+            _walk_oneof(child)
+    elif isinstance(node, list):
+        for child in node:
+            _walk_oneof(child)
+
+
+def enum_varnames(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Give every enum component English identifiers and its Japanese labels (module docstring)."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if "enum" not in component:
+            continue
+        component["x-enum-varnames"] = [_varname(name, value) for value in component["enum"]]
+        labels = _labels(component.get("description", ""))
+        if labels:
+            component["x-enum-descriptions"] = [labels.get(value, "") for value in component["enum"]]
+    return result
+
+
+def _varname(enum: str, value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if value == "":
+        return "BLANK"
+    identifier = re.sub(r"[^0-9A-Za-z]+", "_", str(value)).strip("_").upper()
+    if not identifier or not identifier[0].isalpha():
+        raise ValueError(f"{enum}: the value {value!r} gives no English identifier; use an English value "
+                         "with a Japanese label")
+    return identifier
+
+
+def _labels(description: str) -> dict[str, str]:
+    """Read drf-spectacular's choice list ("* `draft` - 下書き") back into value → label."""
+    return {m["value"]: m["label"] for m in map(_CHOICE_LINE.match, description.splitlines()) if m}
+
+
+def rate_limit_and_media_type_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool,
+) -> dict[str, Any]:
+    """Document 429 on every operation and 415 on every operation with a body (module docstring)."""
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            error_content = responses.get("400", {}).get("content")
+            if error_content is None:
+                continue  # core.openapi documents 400 everywhere; without it there is no error shape to name
+            responses.setdefault("429", {
+                "description": "too many requests: wait for `Retry-After` seconds",
+                "headers": RETRY_AFTER,
+                "content": error_content,
+            })
+            if method in WITH_BODY and "requestBody" in operation:
+                responses.setdefault("415", {
+                    "description": "the body is not `application/json` (the only media type the API reads)",
+                    "content": error_content,
+                })
+    return result

@@ -1,0 +1,94 @@
+"""Check every ``/api/`` response the test suite receives against the OpenAPI schema (openapi-core).
+
+``ResponseValidationMiddleware`` is installed by ``config/settings_test.py`` only, outermost, so it
+sees every response: Django's and DRF's test clients, ``live_server`` (browsers, generated
+clients) and schemathesis' WSGI calls alike. It never changes a response: a mismatch is
+recorded, and ``tests/conftest.py`` fails the test that received it (``pytest_runtest_call``),
+naming the request, the status and what openapi-core found wrong.
+
+The schema is generated once per test process, from the code under test, exactly as
+``/api/schema/`` serves it. Responses to paths or methods the schema does not describe
+(``/api/unknown/``, a ``PUT`` where only ``PATCH`` exists: 404/405 from the router) are not
+API operations and are not checked; ``/api/schema/`` and ``/api/docs/`` describe the API
+rather than belong to it.
+
+A test that deliberately provokes an undocumentable answer opts out with
+``@pytest.mark.schema_unchecked(reason="…")``; keep that rare.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from typing import Any, Callable
+
+from django.http import HttpRequest, HttpResponse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from openapi_core import OpenAPI
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
+
+NOT_API = ("/api/schema/", "/api/docs/")
+
+_lock = threading.Lock()
+_mismatches: list[str] = []
+
+
+@cache
+def api_schema() -> dict[str, Any]:
+    """Return the OpenAPI document as ``/api/schema/?format=json`` serves it (generated once)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))  # type: ignore[no-any-return]
+
+
+@cache
+def api_spec() -> OpenAPI:
+    """Return the openapi-core validator of ``api_schema()`` (built once per process)."""
+    return OpenAPI.from_dict(api_schema())
+
+
+def mismatch(request: HttpRequest, response: HttpResponse) -> str | None:
+    """Return what is wrong with ``response`` by the schema, or ``None`` if it conforms or is not checked."""
+    if not request.path.startswith("/api/") or request.path.startswith(NOT_API):
+        return None
+    try:
+        api_spec().validate_response(DjangoOpenAPIRequest(request), DjangoOpenAPIResponse(response))
+    except (ServerNotFound, PathNotFound, OperationNotFound):
+        return None  # not an operation of the API (unknown path or method): nothing to check against
+    except Exception as exc:  # every openapi-core validation error: report it, whatever its class
+        return f"{request.method} {request.get_full_path()} -> {response.status_code}: {_describe(exc)}"
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    details = [f"{type(exc).__name__}: {exc}"]
+    for cause in getattr(exc, "schema_errors", None) or []:
+        details.append(f"  {'.'.join(map(str, cause.absolute_path)) or '<body>'}: {cause.message}")
+    if exc.__cause__ is not None and exc.__cause__ is not exc:
+        details.append(_describe(exc.__cause__))
+    return "\n".join(details)
+
+
+def take_mismatches() -> list[str]:
+    """Return and forget the mismatches recorded since the last call."""
+    with _lock:
+        found = list(_mismatches)
+        _mismatches.clear()
+    return found
+
+
+class ResponseValidationMiddleware:
+    """Record every ``/api/`` response that does not match the schema (test settings only)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(response, "streaming", False):
+            problem = mismatch(request, response)
+            if problem is not None:
+                with _lock:
+                    _mismatches.append(problem)
+        return response
