@@ -320,7 +320,7 @@ SPECTACULAR_SETTINGS = {
         # After the error responses: what validators, Spectral and client generators need (docs/api.md).
         "core.openapi_clients.anyof_for_alternatives",
         "core.openapi_clients.enum_varnames",
-        "core.openapi_clients.rate_limit_and_media_type_responses",
+        "core.openapi_clients.transport_error_responses",
         "config.api_operations.document_operations",
     ],
     # One tag per resource (drf-spectacular tags an operation by its first path segment);

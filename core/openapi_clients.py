@@ -13,14 +13,18 @@ Run after ``core.openapi.add_error_responses`` (``SPECTACULAR_SETTINGS["POSTPROC
   have ``RevisionStatusEnum.SUBMITTED``, not ``VALUE_1``. A value that gives no identifier
   (Japanese text) stops the generation: give it an English value and a Japanese label.
 * Every operation documents 429 (rate limits, ``core.throttling``: anonymous reads and
-  authenticated writes are limited) with ``Retry-After``, and every operation with a request
-  body documents 415 (the API parses JSON only). The error body is the one the operation's
-  own 400 response documents, whatever the error shape is.
+  authenticated writes are limited) and 503 (the database is down, ``core.errorpages``), both
+  with ``Retry-After``; every operation with a request body documents 413 (a body over
+  ``DATA_UPLOAD_MAX_MEMORY_SIZE``, ``core.request_guard``) and 415 (the API parses JSON only).
+  The error body is the one the operation's own 400 response documents, whatever the error
+  shape is (so it follows ``core.openapi`` when that changes).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from django.conf import settings
 
 METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 WITH_BODY = frozenset({"post", "put", "patch"})
@@ -80,10 +84,12 @@ def _labels(description: str) -> dict[str, str]:
     return {m["value"]: m["label"] for m in map(_CHOICE_LINE.match, description.splitlines()) if m}
 
 
-def rate_limit_and_media_type_responses(
-    result: dict[str, Any], generator: Any, request: Any, public: bool,
-) -> dict[str, Any]:
-    """Document 429 on every operation and 415 on every operation with a body (module docstring)."""
+def transport_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Document what any operation may answer before or around its view (module docstring).
+
+    429 and 503 on every operation, 413 and 415 on every operation with a body. The error body
+    is the one the operation's own 400 response documents.
+    """
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in METHODS:
@@ -92,14 +98,27 @@ def rate_limit_and_media_type_responses(
             error_content = responses.get("400", {}).get("content")
             if error_content is None:
                 continue  # core.openapi documents 400 everywhere; without it there is no error shape to name
-            responses.setdefault("429", {
-                "description": "too many requests: wait for `Retry-After` seconds",
-                "headers": RETRY_AFTER,
-                "content": error_content,
-            })
+            for status, (description, headers) in ANY_OPERATION.items():
+                responses.setdefault(status, _response(description, headers, error_content))
             if method in WITH_BODY and "requestBody" in operation:
-                responses.setdefault("415", {
-                    "description": "the body is not `application/json` (the only media type the API reads)",
-                    "content": error_content,
-                })
+                for status, (description, headers) in WITH_A_BODY.items():
+                    text = description.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+                    responses.setdefault(status, _response(text, headers, error_content))
     return result
+
+
+def _response(description: str, headers: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, **({"headers": headers} if headers else {}), "content": content}
+
+
+# status -> (description, headers)
+ANY_OPERATION: dict[str, tuple[str, dict[str, Any]]] = {
+    "429": ("too many requests (anonymous reads and authenticated writes are rate-limited): wait `Retry-After` "
+            "seconds", RETRY_AFTER),
+    "503": ("service unavailable (the database cannot be reached): try again after `Retry-After` seconds",
+            RETRY_AFTER),
+}
+WITH_A_BODY: dict[str, tuple[str, dict[str, Any]]] = {
+    "413": ("the body is larger than the limit ({limit:,} bytes), refused before it is read", {}),
+    "415": ("the body is not `application/json` (the only media type the API reads)", {}),
+}

@@ -48,12 +48,21 @@ def api_spec() -> OpenAPI:
     return OpenAPI.from_dict(api_schema())
 
 
+class _RequestOfResponse(DjangoOpenAPIRequest):
+    """The request as response validation needs it (operation and parameters): its body is never
+    read, since it may be one refused for its size (413)."""
+
+    @property
+    def body(self) -> bytes:
+        return b""
+
+
 def mismatch(request: HttpRequest, response: HttpResponse) -> str | None:
     """Return what is wrong with ``response`` by the schema, or ``None`` if it conforms or is not checked."""
     if not request.path.startswith("/api/") or request.path.startswith(NOT_API):
         return None
     try:
-        api_spec().validate_response(DjangoOpenAPIRequest(request), DjangoOpenAPIResponse(response))
+        api_spec().validate_response(_RequestOfResponse(request), DjangoOpenAPIResponse(response))
     except (ServerNotFound, PathNotFound, OperationNotFound):
         return None  # not an operation of the API (unknown path or method): nothing to check against
     except Exception as exc:  # every openapi-core validation error: report it, whatever its class
@@ -62,12 +71,15 @@ def mismatch(request: HttpRequest, response: HttpResponse) -> str | None:
 
 
 def _describe(exc: BaseException) -> str:
-    details = [f"{type(exc).__name__}: {exc}"]
-    for cause in getattr(exc, "schema_errors", None) or []:
-        details.append(f"  {'.'.join(map(str, cause.absolute_path)) or '<body>'}: {cause.message}")
-    if exc.__cause__ is not None and exc.__cause__ is not exc:
-        details.append(_describe(exc.__cause__))
-    return "\n".join(details)
+    """Name the error and each place in the body that breaks the schema (not the whole body)."""
+    chain = [exc]
+    while chain[-1].__cause__ is not None and len(chain) < 5:
+        chain.append(chain[-1].__cause__)
+    places = [
+        f"\n  {'.'.join(map(str, error.absolute_path)) or '<body>'}: {error.message[:300]}"
+        for link in chain for error in getattr(link, "schema_errors", None) or ()
+    ]
+    return f"{type(exc).__name__}: " + ("".join(places) if places else str(chain[-1])[:500])
 
 
 def take_mismatches() -> list[str]:
