@@ -10,14 +10,15 @@ Run after ``core.openapi.add_error_responses`` (``SPECTACULAR_SETTINGS["POSTPROC
   (there is no discriminator anywhere), so ``anyOf`` says what we mean.
 * Enums get ``x-enum-varnames`` (English identifiers derived from the English values,
   ``""`` → ``BLANK``) and ``x-enum-descriptions`` (the Japanese labels), so generated clients
-  have ``RevisionStatusEnum.SUBMITTED``, not ``VALUE_1``. A value that gives no identifier
+  have ``RevisionStatusEnum.SUBMITTED``, not ``VALUE_1``; the inline enums of filter
+  parameters are named after the parameter, not after the field's Japanese title. A value that gives no identifier
   (Japanese text) stops the generation: give it an English value and a Japanese label.
 * Every operation documents 429 (rate limits, ``core.throttling``: anonymous reads and
   authenticated writes are limited) and 503 (the database is down, ``core.errorpages``), both
   with ``Retry-After``; every operation with a request body documents 413 (a body over
   ``DATA_UPLOAD_MAX_MEMORY_SIZE``, ``core.request_guard``) and 415 (the API parses JSON only).
-  The error body is the one the operation's own 400 response documents, whatever the error
-  shape is (so it follows ``core.openapi`` when that changes).
+  The error body is the one the operation's own error responses document (a component if one
+  names it), whatever the error shape is: it follows ``core.openapi`` when that changes.
 """
 from __future__ import annotations
 
@@ -64,7 +65,31 @@ def enum_varnames(result: dict[str, Any], generator: Any, request: Any, public: 
         labels = _labels(component.get("description", ""))
         if labels:
             component["x-enum-descriptions"] = [labels.get(value, "") for value in component["enum"]]
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method in METHODS:
+                for parameter in operation.get("parameters", []):
+                    _name_parameter_enum(parameter)
     return result
+
+
+def _name_parameter_enum(parameter: dict[str, Any]) -> None:
+    """Name an inline enum of a filter parameter in English.
+
+    django-filter gives a choice filter's schema the model field's Japanese ``title``
+    (「種別」), which generators take as the enum's class name (``ReleasesList種別``): the
+    parameter's own name is the better one, and the label moves to its description.
+    """
+    schema = parameter.get("schema", {})
+    schema = schema.get("items", schema) if schema.get("type") == "array" else schema
+    if "enum" not in schema:
+        return
+    title = schema.get("title", "")
+    if title and not title.isascii():
+        del schema["title"]
+        if title not in parameter.get("description", ""):
+            parameter["description"] = f"{title}. {parameter.get('description', '')}".rstrip(". ")
+    schema["x-enum-varnames"] = [_varname(parameter.get("name", ""), value) for value in schema["enum"]]
 
 
 def _varname(enum: str, value: Any) -> str:
@@ -88,14 +113,14 @@ def transport_error_responses(result: dict[str, Any], generator: Any, request: A
     """Document what any operation may answer before or around its view (module docstring).
 
     429 and 503 on every operation, 413 and 415 on every operation with a body. The error body
-    is the one the operation's own 400 response documents.
+    is the one the operation's own errors document (``_error_content``).
     """
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            error_content = responses.get("400", {}).get("content")
+            error_content = _error_content(responses)
             if error_content is None:
                 continue  # core.openapi documents 400 everywhere; without it there is no error shape to name
             for status, (description, headers) in ANY_OPERATION.items():
@@ -105,6 +130,17 @@ def transport_error_responses(result: dict[str, Any], generator: Any, request: A
                     text = description.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
                     responses.setdefault(status, _response(text, headers, error_content))
     return result
+
+
+def _error_content(responses: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the content of the operation's documented errors, preferring one naming a component.
+
+    A component (``#/components/schemas/…``) gives generated clients one error class; an
+    inline schema would give each status of each operation a class of its own.
+    """
+    errors = [r.get("content") for code, r in sorted(responses.items()) if code.startswith("4") and r.get("content")]
+    named = [c for c in errors if all("$ref" in media.get("schema", {}) for media in c.values())]
+    return (named or errors or [None])[0]
 
 
 def _response(description: str, headers: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
