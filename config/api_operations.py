@@ -2,10 +2,11 @@
 
 The API is composed here (``config/urls.py`` mounts every app's endpoints), so its reference
 text lives here too, in one table keyed by ``operationId``: what a generated client names
-its functions after, what Swagger UI lists. A view's own ``extend_schema(summary=…,
-description=…)`` or docstring wins; the table fills in what is missing. Examples are real
-shapes from the paper (section ``ch4-1``, note 1's source), checked by Spectral against the
-schema (``oas3-valid-media-example``) and by ``tests/api/test_schema_quality.py``, which also
+its functions after, what Swagger UI lists. A view's own ``extend_schema(summary=…)`` wins;
+a description in the table wins over a view's docstring (which describes all its methods at
+once), and the docstring serves where the table has none. Examples are real shapes from the
+paper (section ``ch4-1``, note 1's source), checked by Spectral against the schema
+(``oas3-valid-media-example``) and by ``tests/api/test_schema_quality.py``, which also
 requires every operation to have all three: a new endpoint without them fails the suite.
 """
 from __future__ import annotations
@@ -197,7 +198,7 @@ def document_operations(result: dict[str, Any], generator: Any, request: Any, pu
             if doc is None or not isinstance(operation, dict):
                 continue
             operation.setdefault("summary", doc.summary)
-            if doc.description and not operation.get("description"):
+            if doc.description:  # more precise than a view's docstring, which GET and PATCH share
                 operation["description"] = doc.description
             if doc.response is not None:
                 status = next((code for code in operation.get("responses", {}) if code.startswith("2")), None)
