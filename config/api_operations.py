@@ -54,7 +54,9 @@ SNAPSHOT = {
     }],
     "digest": DIGEST,
 }
-SECTION = {"id": 12, "briefing": "world-2025", "key": "ch4-1", "parent": "ch4", "position": 11, "published_revision": 40}
+SECTION = {
+    "id": 12, "briefing": "world-2025", "key": "ch4-1", "parent": "ch4", "position": 11, "published_revision": 40,
+}
 REVISION = {
     "id": 118, "briefing": "world-2025", "section": "ch4-1", "base": 40, "status": "draft", "number": "（１）",
     "heading": "ロシア・ウクライナ戦争",
@@ -70,7 +72,8 @@ STAFF_REVISION = {
 REVISION_LIST_ITEM = {k: v for k, v in REVISION.items() if k != "body"}
 CLAIM = {
     "id": 5, "briefing": "world-2025", "section": "ch2", "revision": 17, "position": 0, "paragraph": 0,
-    "role": "body", "text": "日本の在米大使館はトランプ氏陣営と人脈を維持した。", "footnote_refs": [{"key": "n1", "offset": 25}],
+    "role": "body", "text": "日本の在米大使館はトランプ氏陣営と人脈を維持した。",
+    "footnote_refs": [{"key": "n1", "offset": 25}],
 }
 EVENT = {
     "id": 4, "key": "us-ukraine-ceasefire-proposal", "title": "米ウクライナ、30日間の停戦案で合意",

@@ -329,7 +329,7 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "auth", "description": "API tokens: obtain one with a user name and password, revoke it."},
         {"name": "briefings", "description": "Published briefings, their releases and as-of snapshots."},
-        {"name": "claims", "description": "Claims: the sentences of visible revisions, with their footnote references."},
+        {"name": "claims", "description": "The sentences of visible revisions, with their footnote references."},
         {"name": "events", "description": "Dated events and the sections they bear on; editors create and edit them."},
         {"name": "releases", "description": "Public releases with their manifests, digests and frozen artefacts."},
         {"name": "revisions", "description": "Section revisions and the editorial workflow: edit, submit, approve, "

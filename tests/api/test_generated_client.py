@@ -94,7 +94,9 @@ def test_a_generated_client_drafts_edits_submits_approves_and_reads_the_new_snap
         draft.id, client=as_editor, if_match=read.headers["ETag"],
         body=models.PatchedDraftWithEventsInputRequest(change_summary="上書き"),
     )
-    submitted = _module("api.revisions.revisions_submit").sync(draft.id, client=as_editor, body=models.SubmitInputRequest())
+    submitted = _module("api.revisions.revisions_submit").sync(
+        draft.id, client=as_editor, body=models.SubmitInputRequest(),
+    )
     own_approval = _module("api.revisions.revisions_approve").sync_detailed(
         draft.id, client=as_editor, body=models.ApproveInputRequest(),
     )
