@@ -13,10 +13,13 @@ API operations and are not checked; ``/api/schema/`` and ``/api/docs/`` describe
 rather than belong to it.
 
 A test that deliberately provokes an undocumentable answer opts out with
-``@pytest.mark.schema_unchecked(reason="…")``; keep that rare.
+``@pytest.mark.schema_unchecked(reason="…")``: its responses are not checked at all. Keep
+that rare; the schemathesis tests use it because schemathesis validates every response
+against the same schema itself (its ``response_schema_conformance`` check).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -34,6 +37,9 @@ NOT_API = ("/api/schema/", "/api/docs/")
 
 _lock = threading.Lock()
 _mismatches: list[str] = []
+_conforming: set[tuple[object, ...]] = set()
+checking = threading.Event()  # cleared for a test marked schema_unchecked (tests/conftest.py)
+checking.set()
 
 
 @cache
@@ -59,8 +65,18 @@ class _RequestOfResponse(DjangoOpenAPIRequest):
 
 
 def mismatch(request: HttpRequest, response: HttpResponse) -> str | None:
-    """Return what is wrong with ``response`` by the schema, or ``None`` if it conforms or is not checked."""
+    """Return what is wrong with ``response`` by the schema, or ``None`` if it conforms or is not checked.
+
+    A response already found conforming (same operation, status, headers and bytes: a
+    snapshot read again) is not validated again: openapi-core takes 0.05–0.4 s a response.
+    """
     if not request.path.startswith("/api/") or request.path.startswith(NOT_API):
+        return None
+    route = request.resolver_match.route if request.resolver_match else request.path
+    key = (request.method, route, response.status_code, response.get("Content-Type", ""),
+           tuple(sorted(name.lower() for name in response.headers)),
+           hashlib.blake2b(response.content, digest_size=16).digest())
+    if key in _conforming:
         return None
     try:
         api_spec().validate_response(_RequestOfResponse(request), DjangoOpenAPIResponse(response))
@@ -68,6 +84,9 @@ def mismatch(request: HttpRequest, response: HttpResponse) -> str | None:
         return None  # not an operation of the API (unknown path or method): nothing to check against
     except Exception as exc:  # every openapi-core validation error: report it, whatever its class
         return f"{request.method} {request.get_full_path()} -> {response.status_code}: {_describe(exc)}"
+    if len(_conforming) > 10_000:
+        _conforming.clear()
+    _conforming.add(key)
     return None
 
 
@@ -99,7 +118,7 @@ class ResponseValidationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(response, "streaming", False):
+        if checking.is_set() and not getattr(response, "streaming", False):
             problem = mismatch(request, response)
             if problem is not None:
                 with _lock:
