@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.http import JsonResponse
+from drf_spectacular.generators import SchemaGenerator
 
 from core.openapi_clients import _varname
 from tests.openapi_validation import api_schema, mismatch
@@ -139,3 +140,11 @@ def test_a_response_that_breaks_the_schema_is_reported_with_the_place_it_breaks(
     # and a correct response, or a path that is no API operation, is not
     assert mismatch(request, JsonResponse({"count": 0, "next": None, "previous": None, "results": []})) is None
     assert mismatch(client.get("/api/nothing-here/").wsgi_request, undocumented) is None
+
+
+@pytest.mark.django_db
+def test_describing_the_api_reads_no_data(django_assert_num_queries):  # type: ignore[no-untyped-def]
+    # given the schema generator (as /api/schema/ and the suite's response check run it)
+    # when it describes every view; then no view queries the database to be described
+    with django_assert_num_queries(0):
+        SchemaGenerator().get_schema(request=None, public=True)
