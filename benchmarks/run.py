@@ -69,7 +69,7 @@ from briefings.models import (  # noqa: E402
 )
 from briefings.services.transitions import revisions_publish_import  # noqa: E402
 from core.dates import TOKYO, end_of_day_tokyo, to_tokyo  # noqa: E402
-from releases.models import ClaimAnchor, Release  # noqa: E402
+from releases.models import ClaimAnchor, LiveState, Release  # noqa: E402
 from releases.selectors.history import artefact_of, release_as_of_date  # noqa: E402
 from releases.services.rendering import rendering_for  # noqa: E402
 
@@ -214,6 +214,8 @@ class Target:
     url: str
     cached: bool = True
     """Also measured with the cache kept (pages with a page cache or cached live state)."""
+    live_dropped: bool = False
+    """Uncached also means the stored live state is gone: the first reader after a change."""
 
 
 def targets(history: History) -> list[Target]:
@@ -230,6 +232,8 @@ def targets(history: History) -> list[Target]:
         Target("latest release page", f"{base}/"),
         Target("as-of page (middle day)", f"{base}/as-of/{day.isoformat()}/"),
         Target(f"release page (release {middle})", f"{base}/releases/{middle}/"),
+        Target(f"release page (release {middle}), first reader after a change", f"{base}/releases/{middle}/",
+               cached=False, live_dropped=True),
         Target(f"snapshot JSON (release {middle})", f"/api/briefings/{SLUG}/snapshot/?release={middle}"),
         Target("snapshot JSON (as of the middle day)", f"/api/briefings/{SLUG}/snapshot/?as_of={day.isoformat()}"),
         Target(f"changes (release 1 → {latest})", f"{base}/changes/?from_release=1&to_release={latest}"),
@@ -250,9 +254,11 @@ def get(client: Client, url: str) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def uncached(client: Client, url: str) -> Callable[[], bytes]:
+def uncached(client: Client, url: str, *, live_dropped: bool = False) -> Callable[[], bytes]:
     def run() -> bytes:
         cache.clear()
+        if live_dropped:
+            LiveState.objects.all().delete()
         return get(client, url)
 
     return run
@@ -294,10 +300,10 @@ def measure(history: History, client: Client, runs: int) -> Measured:
     rows = []
     for target in chosen:
         body = get(client, target.url)
-        cold = timed(uncached(client, target.url), runs)
+        cold = timed(uncached(client, target.url, live_dropped=target.live_dropped), runs)
         warm = timed(cached(client, target.url), runs) if target.cached else None
         rows.append((target, cold, warm, len(body)))
-    floor_bytes = store_floor(client, page_url=chosen[2].url, snapshot_url=chosen[3].url)
+    floor_bytes = store_floor(client, page_url=chosen[2].url, snapshot_url=chosen[4].url)
     floor = {name: timed(uncached(client, f"/bench/floor/{name}/"), runs) for name in (FLOOR_PAGE, FLOOR_SNAPSHOT)}
 
     day = to_tokyo(Release.objects.get(briefing=history.briefing, number=max(1, (history.rounds + 1) // 2)).published_at).date()
@@ -330,7 +336,7 @@ def measure(history: History, client: Client, runs: int) -> Measured:
 
 def ratios(result: Measured) -> tuple[float, float]:
     """Uncached release page ÷ its floor, uncached snapshot JSON ÷ its floor (medians)."""
-    page, snapshot = result.rows[2][1], result.rows[3][1]
+    page, snapshot = result.rows[2][1], result.rows[4][1]
     return page.median / result.floor[FLOOR_PAGE].median, snapshot.median / result.floor[FLOOR_SNAPSHOT].median
 
 

@@ -136,7 +136,7 @@ def move_for(*, status: str, action: str) -> Move:
     if move is None:
         raise InvalidTransition(
             f"「{RevisionStatus(status).label}」の版に「{_label(action)}」はできません。",
-            extra={"status": status, "action": action},
+            extra={"revision_status": status, "action": action},  # "status" is the HTTP status of the problem
         )
     return move
 

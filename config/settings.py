@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "briefings",
     "events",
     "releases",
+    "subscriptions",
     "demo",
 ]
 
@@ -280,9 +281,10 @@ SECURE_REFERRER_POLICY = "same-origin"  # no Referer to the cited sites readers 
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate makes a missing credential 401, not 403 (CONTRACT.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -301,6 +303,7 @@ REST_FRAMEWORK = {
         "anon_read": env_str("API_RATE_ANON_READ", "300/min"),
         "user_write": env_str("API_RATE_USER_WRITE", "60/min"),
         "auth_token": env_str("API_RATE_AUTH_TOKEN", "10/min"),
+        "subscribe": env_str("SUBSCRIBE_RATE", "10/hour"),  # subscription form, per client address
     },
     "NUM_PROXIES": 0,  # REMOTE_ADDR is already the client's address (core.proxy, TRUSTED_PROXIES)
 }
@@ -385,7 +388,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "sources.link_check_all_task",
         "schedule": crontab(hour=3, minute=17),  # daily, 03:17 Asia/Tokyo (CELERY_TIMEZONE)
     },
+    "subscription-weekly-digest": {
+        "task": "subscriptions.subscription_digest_all_task",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),  # Mondays, 08:00 Asia/Tokyo
+        "options": {"expires": 6 * 3600},
+    },
 }
+
+# --- Subscriptions and webhooks (subscriptions/) ------------------------------
+SUBSCRIPTION_CONFIRM_MAX_AGE = env_int("SUBSCRIPTION_CONFIRM_MAX_AGE", 7 * 24 * 3600)  # seconds a confirmation link works
+SUBSCRIPTION_RESEND_INTERVAL = env_int("SUBSCRIPTION_RESEND_INTERVAL", 600)  # at most one confirmation mail per row
+WEBHOOK_TIMEOUT = float(env_int("WEBHOOK_TIMEOUT", 10))
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 30)  # seconds before the 2nd attempt, doubled each time
+WEBHOOK_RETRY_MAX = env_int("WEBHOOK_RETRY_MAX", 6 * 3600)
+# Loopback receivers (and plain http to them) for tests and local development only.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -28,5 +28,7 @@ RELEASE_PDF_AT_PUBLISH = False  # about a second per publication: tests that nee
 # Rate limits far above what any test sends from 127.0.0.1; tests of the limits set their own.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon_read": "100000/min", "user_write": "100000/min", "auth_token": "100000/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon_read": "100000/min", "user_write": "100000/min", "auth_token": "100000/min",
+                                "subscribe": "100000/min"},
 }
+WEBHOOK_ALLOW_LOOPBACK = True  # the tests' receivers listen on 127.0.0.1

@@ -10,7 +10,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import health
+from core import health, views as core_views
+from core.tokens import AuthTokenApi
 from events.api.revisions import RevisionWithEventsApi
 
 admin.site.site_header = "政策ブリーフィング 編集管理"
@@ -22,11 +23,15 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # The pages the ``type`` URIs of the API's problem documents name (core.problems).
+    path("problems/", core_views.problem_types, name="problem-types"),
+    path("problems/<slug:slug>", core_views.problem_types, name="problem-type"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), so no inline script;
     # Swagger UI sets inline styles, so style-src alone is widened on this page.
     path("api/docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
         SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/auth/token/", AuthTokenApi.as_view(), name="api-auth-token"),
     path("api/revisions/<int:revision_id>/", RevisionWithEventsApi.as_view(), name="api-revision-detail"),
     path("api/", include("briefings.api.urls")),
     path("api/", include("releases.api.urls")),
@@ -34,6 +39,7 @@ urlpatterns = [
     path("api/", include("sources.api.urls")),
     path("", include("events.urls")),
     path("", include("releases.urls")),
+    path("", include("subscriptions.urls")),
 ]
 
 handler400 = "core.errorpages.bad_request"

@@ -1,4 +1,4 @@
-"""Error responses readers and clients can act on: Japanese pages, JSON under ``/api/``.
+"""Error responses readers and clients can act on: Japanese pages, RFC 9457 problems under ``/api/``.
 
 * ``handler400``: a malformed request (413 when the body is over the limit).
 * ``handler500``: an unexpected error; **503 with ``Retry-After``** when the
@@ -23,16 +23,17 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, get_resolver, get_urlconf, resolve
+
+from core.problems import FieldError, problem, problem_response, summary
 
 logger = logging.getLogger("django.request")
 
 # What "the database cannot be reached" looks like once Django has wrapped the driver's error.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
-_CODES = {400: "invalid", 413: "request_too_large", 429: "throttled", 500: "server_error", 503: "service_unavailable"}
 _TEMPLATES = {413: "413.html", 500: "500.html", 503: "503.html"}
 
 
@@ -40,18 +41,28 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(
-    request: HttpRequest, status: int, message: str, *, field: str | None = None, label: str = ""
-) -> HttpResponse:
-    """Return a ``status`` response carrying ``message``: JSON under ``/api/``, else a Japanese page.
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Answer an unknown path under ``/api/`` (``handler404``) with a 404 problem document."""
+    return problem_response(404, problem(404, f"{request.path} は存在しません。", code="not_found"))
 
-    With ``field``, the JSON body is a field error (``{"<field>": [message]}``)
-    like DRF's validation errors; otherwise ``{"detail": message, "code": …}``.
+
+def error_response(
+    request: HttpRequest, status: int, message: str, *, field: str | None = None, label: str = "", code: str | None = None
+) -> HttpResponse:
+    """Return a ``status`` response carrying ``message``: a problem document under ``/api/``, else a Japanese page.
+
+    Under ``/api/`` the body is RFC 9457 ``application/problem+json``
+    (``core.problems``) of the type ``code`` (else the status's own); with
+    ``field`` it is a validation problem whose ``errors`` names that field.
     The page says ``label: message`` (``label`` names the field for a person).
     """
     if is_api(request):
-        body = {field: [message]} if field else {"detail": message, "code": _CODES.get(status, "error")}
-        response: HttpResponse = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        if field:
+            errors: list[FieldError] = [{"field": field, "message": message, "code": "invalid"}]
+            body = problem(status, summary(errors), code="validation_error", errors=errors)
+        else:
+            body = problem(status, message, code=code)
+        response = problem_response(status, body)
     else:
         text = f"{label}: {message}" if label else message
         html = render_to_string(_TEMPLATES.get(status, "400.html"), {"message": text, "status": status})

@@ -30,7 +30,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +43,15 @@ def mail_already_sent(key: str) -> bool:
     return bool(key) and cache.get(f"mail-sent:{key}") is not None
 
 
-def mail_send(*, subject: str, body: str, recipient: str, key: str = "", html: str = "") -> None:
-    """Send one email now (text, and HTML when given); raise one of ``MAIL_ERRORS`` if the server
-    does not take it."""
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], html_message=html or None)
+def mail_send(
+    *, subject: str, body: str, recipient: str, key: str = "", html: str = "", headers: dict[str, str] | None = None
+) -> None:
+    """Send one email now (text, and HTML when given, with extra ``headers`` such as ``List-Unsubscribe``);
+    raise one of ``MAIL_ERRORS`` if the server does not take it."""
+    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], headers=headers)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
     if key:
         cache.set(f"mail-sent:{key}", 1, timeout=SENT_MARKER_SECONDS)
 

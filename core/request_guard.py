@@ -10,7 +10,7 @@
   silently replace invalid bytes with U+FFFD; we say so instead.
 
 Reader pages get the Japanese 400/413 page, ``/api/`` gets JSON in the API's
-error shape (``{"<field>": ["message"]}`` or ``{"detail": ...}``). JSON
+error shape (an RFC 9457 problem document, ``core.problems``). JSON
 bodies are checked by the API itself (``core.api.JSONParser``, ``InputSerializer``).
 """
 from __future__ import annotations

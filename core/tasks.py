@@ -79,8 +79,10 @@ def _first_heartbeat(sender: Any = None, **kwargs: Any) -> None:
 _MAIL_IDS = uuid.UUID("6f2d8f4e-3c1a-4f0b-9a57-2f8d1c0b7e11")
 
 
-def mail_queue(*, subject: str, body: str, recipients: list[str], html: str = "") -> int:
-    """Queue ``subject``/``body`` (and an ``html`` part) to each recipient separately
+def mail_queue(
+    *, subject: str, body: str, recipients: list[str], html: str = "", headers: dict[str, str] | None = None
+) -> int:
+    """Queue ``subject``/``body`` (and an ``html`` part, and extra ``headers``) to each recipient separately
     (``mail_send_task``); return how many.
 
     Queued from inside a task, each mail's task id derives from that task's id, the
@@ -90,12 +92,14 @@ def mail_queue(*, subject: str, body: str, recipients: list[str], html: str = ""
     parent = current_task.request.id if current_task and not current_task.request.is_eager else None
     for recipient in recipients:
         task_id = str(uuid.uuid5(_MAIL_IDS, f"{parent}:{recipient}:{subject}")) if parent else None
-        enqueue(mail_send_task, subject, body, recipient, html, task_id=task_id)
+        enqueue(mail_send_task, subject, body, recipient, html, headers or {}, task_id=task_id)
     return len(recipients)
 
 
 @shared_task(name="core.mail_send_task", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
-def mail_send_task(self, subject: str, body: str, recipient: str, html: str = "") -> bool:  # type: ignore[no-untyped-def]
+def mail_send_task(  # type: ignore[no-untyped-def]
+    self, subject: str, body: str, recipient: str, html: str = "", headers: dict[str, str] | None = None
+) -> bool:
     """Email one recipient; retry with backoff while the server fails (see ``core.mail``). Return whether sent."""
     from core.mail import MAIL_ERRORS, mail_already_sent, mail_retry_delay, mail_send
 
@@ -105,7 +109,7 @@ def mail_send_task(self, subject: str, body: str, recipient: str, html: str = ""
         return True
     attempt, attempts = self.request.retries + 1, settings.MAIL_MAX_ATTEMPTS
     try:
-        mail_send(subject=subject, body=body, recipient=recipient, key=key, html=html)
+        mail_send(subject=subject, body=body, recipient=recipient, key=key, html=html, headers=headers)
     except MAIL_ERRORS as exc:
         if self.request.is_eager or attempt >= attempts:
             logger.error("mail to %s not delivered after %d attempt(s): %r (subject %r)", recipient, attempt, exc,

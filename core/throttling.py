@@ -8,7 +8,7 @@ at their own address. The count is checked before the password is, so parallel
 attempts could all pass the check before any failure is recorded;
 ``LoginAttemptLockMiddleware`` closes that race by serialising the attempts of
 one (user name, address) pair on a PostgreSQL advisory lock, so the N-th
-attempt always sees the N-1 before it. A lockout is a 429 page (JSON under
+attempt always sees the N-1 before it. A lockout is a 429 page (a problem document under
 ``/api/``) with ``Retry-After``.
 
 **API.** ``AnonReadThrottle`` (anonymous reads, per address),
@@ -60,6 +60,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
         request, 429,
         f"ログインの失敗が続いたため、このユーザー名とこの接続元からのログインをしばらく受け付けません。"
         f"{minutes}分ほどおいて再度お試しください。",
+        code="locked_out",
     )
     response["Retry-After"] = str(seconds)
     return response

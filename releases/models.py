@@ -220,3 +220,61 @@ class ClaimAnchor(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.anchor} @ #{self.revision_id}"
+
+
+class ReleasePageFrame(models.Model):
+    """A release page rendered once, with slots (``<!--slot:…-->``) where the live parts go.
+
+    Presentation derived from the frozen rendering and the page templates, one
+    row per release and ``version`` (the page templates, the static files'
+    names and ``SITE_URL``): a request fills the slots with the live state
+    (``LiveState``) instead of rendering the whole page. Not history: a new
+    version is rendered again from the frozen rendering, and old rows may be
+    deleted.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="+", verbose_name="公開版")
+    version = models.CharField("ページの版", max_length=64)
+    html = models.TextField("ページ（HTML、差し込み位置つき）")
+    meta = models.JSONField("ページの情報", default=dict, help_text="引用に使う標題・執筆者など（描画から）")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公開版のページ枠"
+        verbose_name_plural = "公開版のページ枠"
+        constraints = [models.UniqueConstraint(fields=("release", "version"), name="release_page_frame_once")]
+
+    def __str__(self) -> str:
+        return f"{self.release_id} {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FrozenRowError("公開版のページ枠は変更できません（削除すると描き直されます）。")
+        super().save(*args, **kwargs)
+
+
+class LiveState(models.Model):
+    """What release pages show beside the frozen text, computed once per change, not per request.
+
+    One row per briefing (``releases.selectors.currency``): the newest public
+    release, the events not yet reflected in it, archived copies of sources.
+    Deleted whenever an event, its links, coverage or dismissals, a source or
+    a publication changes it, and recomputed by the next reader; never trusted
+    after ``valid_until`` (a scheduled release becomes public, or a change made
+    past the signals, such as a bulk update, shows within ``LIVE_TTL``).
+    """
+
+    briefing = models.OneToOneField(Briefing, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    latest = models.ForeignKey(Release, on_delete=models.CASCADE, null=True, related_name="+", verbose_name="最新の版")
+    pending = models.JSONField("未反映の出来事", default=dict)
+    archived = models.JSONField("アーカイブのURL", default=dict)
+    stamp = models.CharField("指紋", max_length=24)
+    computed_at = models.DateTimeField("計算日時")
+    valid_until = models.DateTimeField("有効期限")
+
+    class Meta:
+        verbose_name = "公開版の現況"
+        verbose_name_plural = "公開版の現況"
+
+    def __str__(self) -> str:
+        return f"{self.briefing_id} {self.stamp}"

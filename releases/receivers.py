@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from core.tasks import enqueue
 from events.models import Event, EventDismissal, EventLink, RevisionEvent
 from releases import caching, tasks
-from releases.selectors.currency import live_state_changed
+from releases.services.live import live_state_changed
 from releases.signals import release_published
 from sources.models import Source
 

@@ -11,33 +11,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from types import SimpleNamespace
+from collections.abc import Callable
 from functools import cache as cache_once
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.http import http_date
-from django.utils.safestring import SafeString, mark_safe
 
 from briefings.models import Briefing, ReleaseKind
 from briefings.selectors.catalog import briefing_get
-from core.dates import format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
+from core.dates import end_of_day_tokyo, format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
+from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
-from core.site import absolute_url
 from releases import citing, memento
 from releases.anchors import is_anchor
 from releases.caching import cached_release_page, etag_of, if_none_match, respond, served_while_database_down
-from releases.models import Release
+from releases.models import LiveState, Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
 from releases.selectors.changes import changed_sections_by_release, changes_between, section_history
 from releases.selectors.claims import claim_view
-from releases.selectors.currency import Currency, archived_copies, currency_of
+from releases.selectors.currency import Currency, currency_of
+from releases.selectors.pages import release_for_page
+from releases.services.live import live_state_refresh
+from releases.services.pages import SLOTS, page_frame
 from releases.services.rendering import rendering_for
 from sources.citations import to_csl
 from sources.models import Source, SourceKind
@@ -53,17 +55,22 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
     """The Original Resource: the latest release, or with ``Accept-Datetime`` the TimeGate (RFC 7089)."""
-    briefing = _briefing(slug)
     if "Accept-Datetime" in request.headers:
-        return _timegate(request, briefing)
-    release = history.release_latest(briefing=briefing)
-    if release is None:
-        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
-    first = history.release_first(briefing=briefing) or release
-    response = _release_page(request, release, view="latest", headers={
-        "Link": memento.original_link_header(slug, first, release), "Vary": "accept-datetime",
-    })
-    return response
+        return _timegate(request, _briefing(slug))
+    found = release_for_page(slug=slug)
+    if found is None:
+        briefing = _briefing(slug)
+        latest = history.release_latest(briefing=briefing)
+        if latest is None:
+            raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+        found = latest, None
+    release, state = found
+
+    def original_headers() -> dict[str, str]:
+        first = history.release_first(briefing=release.briefing) or release
+        return {"Link": memento.original_link_header(slug, first, release), "Vary": "accept-datetime"}
+
+    return _release_page(request, release, state=state, view="latest", headers=original_headers)
 
 
 def _timegate(request: HttpRequest, briefing: Briefing) -> HttpResponse:
@@ -104,8 +111,21 @@ def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
 
 @served_while_database_down(lambda slug, day: f"as_of:{slug}:{day}")
 def briefing_as_of(request: HttpRequest, slug: str, day: str, last_good: str = "") -> HttpResponse:
-    briefing = _briefing(slug)
     as_of = parse_iso_day(day)
+    found = release_for_page(slug=slug, moment=end_of_day_tokyo(as_of)) \
+        if as_of is not None and not is_future_day(as_of) else None
+    if found is None:  # the long way, for the message
+        found = _release_as_of_or_error(request, slug, as_of, day)
+        if isinstance(found, HttpResponse):
+            return found
+    release, state = found
+    return _release_page(request, release, state=state, view="as_of", as_of=as_of, last_good=last_good)
+
+
+def _release_as_of_or_error(
+    request: HttpRequest, slug: str, as_of: dt.date | None, day: str,
+) -> tuple[Release, None] | HttpResponse:
+    briefing = _briefing(slug)
     if as_of is None:
         return _bad_request(request, f"日付「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
     if is_future_day(as_of):
@@ -115,13 +135,13 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str, last_good: str = "
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
-    return _release_page(request, release, view="as_of", as_of=as_of, last_good=last_good)
+    return release, None
 
 
 @served_while_database_down(lambda slug, number: f"release:{slug}:{number}")
 def release_detail(request: HttpRequest, slug: str, number: int, last_good: str = "") -> HttpResponse:
-    release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
-    return _release_page(request, release, view="release", last_good=last_good)
+    release, state = release_for_page(slug=slug, number=number) or (_release(slug, number), None)
+    return _release_page(request, release, state=state, view="release", last_good=last_good)
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -370,8 +390,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     message = "お探しのページは見つかりませんでした。"
     if exception is not None and exception.args and isinstance(exception.args[0], str) and exception.args[0]:
         message = exception.args[0]
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"{request.path} は存在しません。", "code": "not_found"}, status=404)
+    if is_api(request):
+        return api_not_found(request)
     return render(request, "404.html", {"message": message}, status=404)
 
 
@@ -403,61 +423,47 @@ def _release_if_reachable(slug: str, number: int) -> Release | None:
 
 
 def _release_page(
-    request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None = None,
-    headers: dict[str, str] | None = None, last_good: str = "",
+    request: HttpRequest, release: Release, *, state: LiveState | None, view: str, as_of: dt.date | None = None,
+    headers: Callable[[], dict[str, str]] | None = None, last_good: str = "",
 ) -> HttpResponse:
     """A page of a frozen release with the live information beside it, cached per state of both.
 
     Release and as-of pages are Mementos (``Memento-Datetime`` and ``Link``);
     the latest page is the Original Resource and passes its own ``headers``.
     """
-    latest = history.release_latest(briefing=release.briefing) or release
-    currency = currency_of(release=release, latest=latest)
-    around = cache_once(lambda: history.neighbours_of(release=release, latest=latest))  # body and headers share it
+    state = state or live_state_refresh(briefing=release.briefing_id)
+    if state is None:  # the release stopped being public (a restore) between two queries
+        raise Http404(f"「{release.briefing.title}」はまだ公開されていません。")
+    currency = currency_of(release=release, state=state)
+    around = cache_once(lambda: history.neighbours_of(release=release, latest=currency.latest))  # body and headers
 
     def memento_headers() -> dict[str, str]:
         if headers is not None:
-            return headers
+            return headers()
         return {"Memento-Datetime": memento.memento_datetime(release),
                 "Link": memento.link_header(release.briefing.slug, around(), selected=release)}
 
     return cached_release_page(
         request, key=f"{view}:{release.pk}:{as_of}:{currency.stamp}",
-        render=lambda: _render_release(request, release, view=view, as_of=as_of, currency=currency, around=around()),
+        render=lambda: _render_release(release, view=view, as_of=as_of, currency=currency, around=around()),
         headers=memento_headers, last_good=last_good,
     )
 
 
 def _render_release(
-    request: HttpRequest, release: Release, *, view: str, as_of: dt.date | None, currency: Currency,
-    around: history.Neighbours,
+    release: Release, *, view: str, as_of: dt.date | None, currency: Currency, around: history.Neighbours,
 ) -> HttpResponse:
-    """The page of a frozen release: the stored body, and around it the release row and the live state."""
-    rendering = rendering_for(release=release, fields=("content_html", "page_meta"))
-    meta = rendering["page_meta"]
-    slug = release.briefing.slug
+    """The page of a frozen release: its stored frame, with the live parts rendered and put in its slots."""
+    html, meta = page_frame(release=release)
     citation = citing.ReleaseCitation.of(meta, accessed=currency.today)
-    labels: dict[str, str] = meta["labels"]
-    pending = [(key, labels.get(key, key), events) for key, events in currency.pending.items()]
-    return render(request, "releases/release_detail.html", {
-        "briefing": SimpleNamespace(**meta["briefing"]),
-        "release": release,
-        "digest": meta["digest"],
-        "content_html": _with_live(rendering["content_html"], currency, meta),
-        "view": view,
-        "as_of": as_of,
-        "permalink": absolute_url(reverse("releases:release", kwargs={"slug": slug, "number": release.number})),
-        "around": around,
-        "currency": currency,
-        "pending": pending,
-        "corrections": history.corrections_up_to(release=release),
-        "citation": citation,
-        "styles": _styles(citation),
-        "highwire": citing.highwire(citation, pdf_url=absolute_url(
-            reverse("releases:release_pdf", kwargs={"slug": slug, "number": release.number}))),
-        "description": _description(meta, release),
-        "today": currency.today,
-    })
+    parts = render_to_string("releases/_live_parts.html", {
+        "briefing": release.briefing, "release": release, "view": view, "as_of": as_of, "around": around,
+        "currency": currency, "today": currency.today, "citation": citation, "styles": _styles(citation),
+        "pending": [(key, currency.labels.get(key, key), events) for key, events in currency.pending.items()],
+    }).split("<!--part-->")
+    for name, part in zip(SLOTS, parts, strict=True):
+        html = html.replace(f"<!--slot:{name}-->", part.strip(), 1)
+    return HttpResponse(_with_live(html, currency), content_type="text/html; charset=utf-8")
 
 
 def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:
@@ -465,27 +471,21 @@ def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:
             ("chicago", "Chicago", citing.chicago(citation))]
 
 
-def _description(meta: dict[str, Any], release: Release) -> str:
-    briefing = meta["briefing"]
-    lead = briefing.get("description") or f"{briefing['title']}。"
-    return f"{lead}{release.edition_label}（{release.information_as_of_label}）。{release.summary}"[:300]
-
-
-def _with_live(content_html: str, currency: Currency, meta: dict[str, Any]) -> SafeString:
-    """The frozen body with the live parts put beside it: event badges on sections, archived copies.
+def _with_live(html: str, currency: Currency) -> str:
+    """The page with the live parts of the body put in: event badges on sections, archived copies.
 
     The stored rendering marks where a section's live badge goes
     (``<!--live:<key>-->``); a Robust Link gets ``data-versionurl`` when an
     archived copy of its source is known now. The text is never touched.
     """
-    html = content_html
     for key, events in currency.pending.items():
         badge = format_html(
             '<a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events)
         )
         html = html.replace(f"<!--live:{key}-->", f" {badge}", 1)
     html = _LIVE_SLOT.sub("", html)  # sections with nothing live to show
-    for url, archive in archived_copies(source_ids=meta["source_ids"]).items():
+    for url, archive in currency.archived.items():
         original = f'data-originalurl="{escape(url)}"'
-        html = html.replace(original, f'{original} data-versionurl="{escape(archive)}"')
-    return mark_safe(html)  # noqa: S308 - the stored rendering is ours; inserted values are escaped above
+        if original in html:
+            html = html.replace(original, f'{original} data-versionurl="{escape(archive)}"')
+    return html

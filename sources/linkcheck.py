@@ -23,6 +23,9 @@ checker runs inside our network. At every hop (the URL and each redirect):
 
 ``allow_loopback`` admits 127.0.0.0/8 and ::1 only: the tests' local servers
 (the ``LINK_CHECK_ALLOW_LOOPBACK`` setting, off by default).
+
+``send`` is the same vetted connection for one request of another kind (the
+webhooks' signed POSTs): no redirect is followed, the answer is returned as it is.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from sources.models import LinkOutcome
 from sources.parsing import url_domain
@@ -104,38 +107,87 @@ def fetch(url: str, *, timeout: float, user_agent: str, allow_loopback: bool = F
     return FetchResult(LinkOutcome.OK, status, elapsed_ms=elapsed())
 
 
+@dataclass(frozen=True)
+class Response:
+    status: int
+    location: str
+    body: bytes
+
+
+def send(
+    method: str, url: str, *, timeout: float, headers: dict[str, str], body: bytes | None = None,
+    allow_loopback: bool = False, max_body: int = MAX_BODY,
+) -> Response:
+    """Send one request to a vetted public address of ``url`` within ``timeout`` seconds; follow no redirect.
+
+    Raises ``Refused`` (scheme, address), ``TimeoutError`` and ``OSError`` or
+    ``http.client.HTTPException`` (no connection, a broken answer).
+    """
+    return _request(method, url, deadline=time.monotonic() + timeout, headers=headers, body=body,
+                    allow_loopback=allow_loopback, max_body=max_body)
+
+
+def refusal(url: str, *, allow_loopback: bool = False) -> str:
+    """Say why ``url`` may not be requested (scheme, host, a non-public address), or ``""`` if it may today.
+
+    DNS can answer differently later: ``send`` checks again at every request.
+    """
+    try:
+        _vetted(url, allow_loopback=allow_loopback)
+    except Refused as exc:
+        return str(exc)
+    except (OSError, ValueError) as exc:
+        return f"{urlsplit(url).hostname} のアドレスを確認できません（{exc}）"
+    return ""
+
+
 def _get(url: str, *, deadline: float, user_agent: str, allow_loopback: bool) -> tuple[int, str, bytes]:
     """GET one URL from a vetted address; return (status, Location, at most MAX_BODY bytes of body)."""
-    parts = urlsplit(url)
-    scheme, host = parts.scheme.lower(), parts.hostname
-    if scheme not in ("http", "https"):
-        raise Refused(f"http/https以外のURL（{scheme or '形式不明'}）は確認しません")
-    if not host:
-        raise Refused("URLにホスト名がありません")
-    port = parts.port or (443 if scheme == "https" else 80)
-    addresses = _resolve(host, port, allow_loopback=allow_loopback)
-    connection_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-    kwargs = {"context": ssl.create_default_context()} if scheme == "https" else {}
+    response = _request("GET", url, deadline=deadline, allow_loopback=allow_loopback, max_body=MAX_BODY,
+                        headers={"User-Agent": user_agent, "Accept": "text/html,*/*;q=0.8"})
+    return response.status, response.location, response.body
+
+
+def _request(
+    method: str, url: str, *, deadline: float, headers: dict[str, str], allow_loopback: bool, max_body: int,
+    body: bytes | None = None,
+) -> Response:
+    """Send one request to a vetted address; read at most ``max_body`` bytes of the answer (none of a redirect)."""
+    parts, host, port, addresses = _vetted(url, allow_loopback=allow_loopback)
+    https = parts.scheme.lower() == "https"
+    connection_class = http.client.HTTPSConnection if https else http.client.HTTPConnection
+    kwargs = {"context": ssl.create_default_context()} if https else {}
     conn = connection_class(host, port, timeout=_remaining(deadline), **kwargs)  # type: ignore[arg-type]
     conn._create_connection = lambda _address, timeout, source_address=None: _connect(  # type: ignore[attr-defined]
         addresses, port, deadline
     )
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", path, headers={"User-Agent": user_agent, "Accept": "text/html,*/*;q=0.8",
-                                           "Accept-Encoding": "identity"})
+        conn.request(method, path, body=body, headers={**headers, "Accept-Encoding": "identity"})
         response = conn.getresponse()
-        body = b""
+        data = b""
         if response.status not in REDIRECTS:
-            while len(body) < MAX_BODY:
+            while len(data) < max_body:
                 _remaining(deadline)  # each read waits at most the socket timeout; the budget is checked between
-                chunk = response.read1(MAX_BODY - len(body))
+                chunk = response.read1(max_body - len(data))
                 if not chunk:
                     break
-                body += chunk
-        return response.status, response.getheader("Location", ""), body
+                data += chunk
+        return Response(response.status, response.getheader("Location", ""), data)
     finally:
         conn.close()
+
+
+def _vetted(url: str, *, allow_loopback: bool) -> tuple[SplitResult, str, int, list[str]]:
+    """Return the parts, host, port and public addresses of ``url``; raise ``Refused`` if it may not be requested."""
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if scheme not in ("http", "https"):
+        raise Refused(f"http/https以外のURL（{scheme or '形式不明'}）には接続しません")
+    if not host:
+        raise Refused("URLにホスト名がありません")
+    port = parts.port or (443 if scheme == "https" else 80)
+    return parts, host, port, _resolve(host, port, allow_loopback=allow_loopback)
 
 
 def _resolve(host: str, port: int, *, allow_loopback: bool) -> list[str]:

@@ -25,6 +25,7 @@ from sources.citations import format_citation
 from sources.identity import source_fingerprint
 from sources.models import FAILING_OUTCOMES, LinkCheck, LinkHealth, LinkOutcome, LinkStatus, Source
 from sources.parsing import ParsedSource, url_domain
+from sources.signals import link_became_dead
 
 ALLOWED_URL_SCHEMES = ("http://", "https://")
 
@@ -322,6 +323,11 @@ def link_check(*, source_id: int, force: bool = False, now: dt.datetime | None =
 
 
 def _apply(health: LinkHealth, outcome: str, final_url: str, now: dt.datetime) -> None:
+    """Sum a check up into the health row: the one place a link's status changes.
+
+    When the link turns dead, ``link_became_dead`` is sent after commit.
+    """
+    was_dead = health.status == LinkStatus.DEAD
     health.last_checked_at = now
     health.last_outcome = outcome
     health.final_url = final_url
@@ -337,6 +343,9 @@ def _apply(health: LinkHealth, outcome: str, final_url: str, now: dt.datetime) -
         health.last_ok_at = now
         health.status = LinkStatus.MOVED if outcome == LinkOutcome.REDIRECT_OTHER_SITE else LinkStatus.OK
     health.save()
+    if health.status == LinkStatus.DEAD and not was_dead:
+        source_id = health.source_id
+        transaction.on_commit(lambda: link_became_dead.send(sender=LinkHealth, source_id=source_id))
 
 
 def _acquire_host_slot(host: str) -> str:

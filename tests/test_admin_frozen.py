@@ -80,6 +80,9 @@ LIVE = {
     "events.EventDismissal": "an editorial decision about staleness (read-only in the admin)",
     "events.StaleSection": "a dashboard (no rows)",
     "sources.LinkHealth": "live information about the world, shown beside frozen text (read-only)",
+    "subscriptions.Subscription": "readers' email subscriptions, not published content (read-only; deletable)",
+    "subscriptions.WebhookEndpoint": "administrators' webhook configuration",
+    "subscriptions.WebhookDelivery": "the webhook delivery log (read-only)",
 }
 
 

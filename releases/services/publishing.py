@@ -2,8 +2,9 @@
 
 Inside the workflow's transaction (the briefing row is already locked), in one go:
 the release row, its manifest, its footnote numbering, the artefact document and
-its digest, the index of its sentences' anchors, the current rendering, and the
-publication of the sources it cites.
+its digest, the index of its sentences' anchors, the current rendering and page
+frame, and the publication of the sources it cites (the stored live state, whose
+newest release this changes, is dropped).
 Either all of it exists or none of it does. After commit, ``release_published``
 is sent (cache purge, the PDF, notifications of readers).
 """
@@ -22,6 +23,8 @@ from releases.anchors import document_anchors
 from releases.models import ClaimAnchor, Release, ReleaseArtefact, ReleaseSection
 from releases.selectors.history import Frozen, section_labels
 from releases.services.freezing import build_document, canonical_json, digest_of
+from releases.services.live import live_state_changed
+from releases.services.pages import page_frame
 from releases.services.rendering import rendering_create
 from releases.signals import release_published
 from sources.models import Source
@@ -59,6 +62,8 @@ def release_publish(request: PublishRequest) -> PublishedRelease:
     frozen = release_freeze(release=release, briefing=briefing, content=content, sections=sections)
     claim_anchors_create(frozen=frozen)
     rendering_create(frozen=frozen)
+    page_frame(release=release)
+    live_state_changed()
     sources_publish(source_ids=_cited_source_ids(content), at=release.published_at)
     backdated = request.published_at < timezone.now() - dt.timedelta(minutes=1)
     transaction.on_commit(

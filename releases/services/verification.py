@@ -1,4 +1,4 @@
-"""Check that every release still is what was published: its artefact, digest, manifest and renderings.
+"""Check that every release still is what was published: its artefact, digest, manifest, renderings, page frame.
 
 Used by ``manage.py verify_releases`` (after a restore, in a cron job, in CI on
 the demo). Reads only; reports every problem it finds, naming the release.
@@ -9,8 +9,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from releases.models import Release, ReleaseArtefact, ReleaseRendering, ReleaseSection
+from releases.models import Release, ReleaseArtefact, ReleasePageFrame, ReleaseRendering, ReleaseSection
 from releases.services.freezing import canonical_json, datetime_text, digest_of
+from releases.services.pages import frame_version, render_page_frame
 from releases.services.rendering import (
     RENDER_VERSION,
     render_content_html,
@@ -56,6 +57,8 @@ def _check(release: Release, artefact: ReleaseArtefact) -> list[str]:
     problems.extend(_release_row(release, document["release"]))
     problems.extend(_manifest(release, document["sections"]))
     problems.extend(_renderings(release, artefact, document))
+    if not problems:
+        problems.extend(_frames(release))
     return problems
 
 
@@ -93,3 +96,13 @@ def _renderings(release: Release, artefact: ReleaseArtefact, document: dict[str,
         ):
             problems.append(f"{label} の本文 HTML が保存物と一致しません")
     return problems
+
+
+def _frames(release: Release) -> list[str]:
+    """The stored page frame of the current version must be what its rendering gives today, byte for byte."""
+    version = frame_version()
+    stored = ReleasePageFrame.objects.filter(release=release, version=version).values_list("html", "meta").first()
+    if stored is None:
+        return []  # not rendered yet: the first reader renders it from the checked rendering
+    html, meta = render_page_frame(release=release)
+    return [] if stored == (html, meta) else [f"ページ枠（{version}）が保存された描画と一致しません"]

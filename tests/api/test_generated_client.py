@@ -17,7 +17,6 @@ from types import ModuleType
 
 import httpx
 import pytest
-from rest_framework.authtoken.models import Token
 
 PACKAGE = "briefings_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
@@ -51,15 +50,8 @@ def _module(name: str) -> ModuleType:
 
 
 def _token(base_url: str, user, password: str) -> str:  # type: ignore[no-untyped-def]
-    """Obtain an API token as a client does: ``POST /api/auth/token/`` (CONTRACT.md).
-
-    Until that endpoint is merged (issue 16, item 1, on another branch) the server answers
-    404, and the token is made as an administrator would (``Token.objects.get_or_create``).
-    Once merged: drop the fallback, and use the generated client's own function.
-    """
+    """Obtain an API token as a client does: ``POST /api/auth/token/`` with the user's password."""
     response = httpx.post(f"{base_url}/api/auth/token/", json={"username": user.username, "password": password})
-    if response.status_code == 404:
-        return Token.objects.get_or_create(user=user)[0].key
     assert response.status_code in (200, 201), response.text
     return response.json()["token"]  # type: ignore[no-any-return]
 

@@ -62,7 +62,9 @@ class ReviewerToken(_Token):
 @anonymous.parametrize()
 @FUZZ
 def test_api_conforms_to_its_schema(case, briefing):
-    case.call_and_validate()
+    # Schema-shaped credentials are (rightly) wrong ones: 400 invalid_credentials, as DRF's obtain_auth_token says.
+    token_request = case.operation.path == "/api/auth/token/" and case.method == "POST"
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if token_request else [])
 
 
 @SELF_CHECKED

@@ -50,10 +50,10 @@ def test_nul_in_any_one_parameter_of_the_sources_page_is_refused(client, briefin
 
 
 @pytest.mark.parametrize("url", API_URLS)
-def test_nul_in_an_api_query_string_is_a_json_400_naming_the_parameter(client, briefing, url):
+def test_nul_in_an_api_query_string_is_a_problem_400_naming_the_parameter(client, briefing, url):
     response = client.get(f"{url}?q=%00")
-    assert response.status_code == 400
-    assert response.json() == {"q": ["NUL文字（U+0000）は使用できません。"]}
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == [{"field": "q", "message": "NUL文字（U+0000）は使用できません。", "code": "invalid"}]
 
 
 @pytest.mark.parametrize("path", ["/briefings/world-2025/sections/ch%00/history/", "/api/sections/ch%004-1/revisions/",
@@ -93,15 +93,16 @@ def test_an_api_write_with_a_forbidden_character_is_a_400_naming_the_field(clien
     response = client.patch(f"/api/revisions/{draft}/", body, content_type="application/json", **_token(editor))
     # then
     assert response.status_code == 400
-    errors = response.json()
-    assert list(errors) == ["heading"] and named in errors["heading"][0]
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == ["heading"] and named in errors[0]["message"]
     assert SectionRevision.objects.get(pk=draft).heading != text
 
 
 def test_a_forbidden_character_inside_a_list_field_is_refused_too(client, editor, briefing):
     body = json.dumps({"date": "2025年3月1日", "title": "出来事", "tags": ["正常", "隠し\u202e"]})
     response = client.post("/api/events/", body, content_type="application/json", **_token(editor))
-    assert response.status_code == 400 and "U+202E" in response.json()["tags"][0]
+    assert response.status_code == 400 and [error["field"] for error in response.json()["errors"]] == ["tags.1"]
+    assert "U+202E" in response.json()["errors"][0]["message"]
 
 
 def test_invalid_utf8_in_a_json_body_is_a_400(client, editor, draft):

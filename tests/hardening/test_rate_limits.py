@@ -29,7 +29,8 @@ def test_anonymous_reads_beyond_the_rate_are_429_with_retry_after(client, briefi
     # then
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
-    assert list(refused.json()) == ["detail"]  # the API's current error shape
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "throttled" and refused.json()["status"] == 429
     # a spoofed X-Forwarded-For does not make a new client; another address does
     assert client.get("/api/briefings/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
     assert client.get("/api/briefings/", REMOTE_ADDR="203.0.113.6").status_code == 200
