@@ -11,10 +11,11 @@ Run after ``core.openapi.add_error_responses`` (``SPECTACULAR_SETTINGS["POSTPROC
 * Enums get ``x-enum-varnames`` (English identifiers derived from the English values,
   ``""`` → ``BLANK``) and ``x-enum-descriptions`` (the Japanese labels), so generated clients
   have ``RevisionStatusEnum.SUBMITTED``, not ``VALUE_1``; the inline enums of filter
-  parameters are named after the parameter, not after the field's Japanese title. A value that gives no identifier
-  (Japanese text) stops the generation: give it an English value and a Japanese label.
-* Every operation documents 429 (rate limits, ``core.throttling``: anonymous reads and
-  authenticated writes are limited) and 503 (the database is down, ``core.errorpages``), both
+  parameters are named after the parameter, not after the field's Japanese title. A value
+  that gives no identifier (Japanese text) stops the generation: give it an English value
+  and a Japanese label.
+* Every operation documents 406 (an ``Accept`` the API cannot answer), 429 (rate limits,
+  ``core.throttling``: anonymous reads and authenticated writes are limited) and 503 (the database is down, ``core.errorpages``), both
   with ``Retry-After``; every operation with a request body documents 413 (a body over
   ``DATA_UPLOAD_MAX_MEMORY_SIZE``, ``core.request_guard``) and 415 (the API parses JSON only).
   The error body is the one the operation's own error responses document (a component if one
@@ -112,7 +113,7 @@ def _labels(description: str) -> dict[str, str]:
 def transport_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """Document what any operation may answer before or around its view (module docstring).
 
-    429 and 503 on every operation, 413 and 415 on every operation with a body. The error body
+    406, 429 and 503 on every operation, 413 and 415 on every operation with a body. The error body
     is the one the operation's own errors document (``_error_content``).
     """
     for path_item in result.get("paths", {}).values():
@@ -124,7 +125,9 @@ def transport_error_responses(result: dict[str, Any], generator: Any, request: A
             if error_content is None:
                 continue  # core.openapi documents 400 everywhere; without it there is no error shape to name
             for status, (description, headers) in ANY_OPERATION.items():
-                responses.setdefault(status, _response(description, headers, error_content))
+                documented = responses.setdefault(status, _response(description, headers, error_content))
+                for name, header in headers.items():  # documented elsewhere without its header: add it
+                    documented.setdefault("headers", {}).setdefault(name, header)
             if method in WITH_BODY and "requestBody" in operation:
                 for status, (description, headers) in WITH_A_BODY.items():
                     text = description.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -149,6 +152,7 @@ def _response(description: str, headers: dict[str, Any], content: dict[str, Any]
 
 # status -> (description, headers)
 ANY_OPERATION: dict[str, tuple[str, dict[str, Any]]] = {
+    "406": ("the `Accept` header names no media type the API answers with (JSON)", {}),
     "429": ("too many requests (anonymous reads and authenticated writes are rate-limited): wait `Retry-After` "
             "seconds", RETRY_AFTER),
     "503": ("service unavailable (the database cannot be reached): try again after `Retry-After` seconds",

@@ -29,11 +29,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+from openapi_core.deserializing.media_types.util import json_loads
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
 
 NOT_API = ("/api/schema/", "/api/docs/")
+PROJECT_URLS = "config.urls"
 
 _lock = threading.Lock()
 _mismatches: list[str] = []
@@ -45,14 +47,22 @@ checking.set()
 @cache
 def api_schema() -> dict[str, Any]:
     """Return the OpenAPI document as ``/api/schema/?format=json`` serves it (generated once)."""
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    # The project's URLs, whatever urlconf the test that first asks has set (tests/api/urls_problems.py
+    # adds test-only endpoints: they are no operation of the API).
+    schema = SchemaGenerator(urlconf=PROJECT_URLS).get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))  # type: ignore[no-any-return]
 
 
 @cache
 def api_spec() -> OpenAPI:
-    """Return the openapi-core validator of ``api_schema()`` (built once per process)."""
-    return OpenAPI.from_dict(api_schema())
+    """Return the openapi-core validator of ``api_schema()`` (built once per process).
+
+    openapi-core reads ``application/json`` bodies only; the API's errors are RFC 9457
+    ``application/problem+json``, JSON as well.
+    """
+    return OpenAPI.from_dict(api_schema(), config=Config(
+        extra_media_type_deserializers={"application/problem+json": json_loads},
+    ))
 
 
 class _RequestOfResponse(DjangoOpenAPIRequest):

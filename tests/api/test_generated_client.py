@@ -24,11 +24,13 @@ CONFIG = f"project_name_override: {PACKAGE}\npackage_name_override: {PACKAGE}\np
 
 
 @pytest.fixture(scope="session")
-def generated(live_server, tmp_path_factory) -> ModuleType:  # type: ignore[no-untyped-def]
+def generated(live_server, tmp_path_factory, django_db_blocker) -> ModuleType:  # type: ignore[no-untyped-def]
     """Generate the client from the live schema (once per session) and import it."""
     folder = tmp_path_factory.mktemp("generated-client")
     schema = folder / "schema.json"
-    schema.write_bytes(httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=30).raise_for_status().content)
+    with django_db_blocker.unblock():  # the server's request handling opens its connection (no query)
+        served = httpx.get(f"{live_server.url}/api/schema/?format=json", timeout=30).raise_for_status()
+    schema.write_bytes(served.content)
     (folder / "config.yaml").write_text(CONFIG, encoding="utf-8")
     result = subprocess.run(
         [str(GENERATOR), "generate", "--path", str(schema), "--meta", "none", "--config", "config.yaml",
