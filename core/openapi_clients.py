@@ -16,8 +16,9 @@ Run after ``core.openapi.add_error_responses`` (``SPECTACULAR_SETTINGS["POSTPROC
   and a Japanese label.
 * Every operation documents 406 (an ``Accept`` the API cannot answer), 429 (rate limits,
   ``core.throttling``: anonymous reads and authenticated writes are limited) and 503 (the
-  database is down, ``core.errorpages``), both with ``Retry-After``; every operation with a request body documents 413 (a body over
-  ``DATA_UPLOAD_MAX_MEMORY_SIZE``, ``core.request_guard``) and 415 (the API parses JSON only).
+  database is down, ``core.errorpages``), both with ``Retry-After``; every operation with a
+  request body documents 413 (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``,
+  ``core.request_guard``) and 415 (the API parses JSON only).
   The error body is the one the operation's own error responses document (a component if one
   names it), whatever the error shape is: it follows ``core.openapi`` when that changes.
 """
