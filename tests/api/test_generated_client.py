@@ -58,7 +58,8 @@ def _token(base_url: str, user, password: str) -> str:  # type: ignore[no-untype
     return response.json()["token"]  # type: ignore[no-any-return]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the groups a migration made survive the flushes of earlier transactional tests (PostgreSQL)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_generated_client_drafts_edits_submits_approves_and_reads_the_new_snapshot(
     generated, live_server, briefing, editor, reviewer,  # type: ignore[no-untyped-def]
 ):
