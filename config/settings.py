@@ -318,7 +318,30 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no call to the public validator
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.add_error_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.add_error_responses",
+        # After the error responses: what validators, Spectral and client generators need (docs/api.md).
+        "core.openapi_clients.anyof_for_alternatives",
+        "core.openapi_clients.enum_varnames",
+        "core.openapi_clients.transport_error_responses",
+        "config.api_operations.document_operations",
+    ],
+    # One tag per resource (drf-spectacular tags an operation by its first path segment);
+    # generated clients make one module per tag. tests/api/test_schema_quality.py requires
+    # every tag used to be listed here.
+    "TAGS": [
+        {"name": "auth", "description": "API tokens: obtain one with a user name and password, revoke it."},
+        {"name": "briefings", "description": "Published briefings, their releases and as-of snapshots."},
+        {"name": "claims", "description": "The sentences of visible revisions, with their footnote references."},
+        {"name": "events", "description": "Dated events and the sections they bear on; editors create and edit them."},
+        {"name": "releases", "description": "Public releases with their manifests, digests and frozen artefacts."},
+        {"name": "revisions", "description": "Section revisions and the editorial workflow: edit, submit, approve, "
+                                             "reject (four eyes)."},
+        {"name": "sections", "description": "Sections of briefings; editors start drafts from them."},
+        {"name": "sources", "description": "Cited sources with structured bibliographic fields and link health; "
+                                           "editors create and correct them."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReleaseKindEnum": "briefings.models.ReleaseKind",
         "RevisionStatusEnum": "briefings.models.RevisionStatus",

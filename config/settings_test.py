@@ -9,7 +9,11 @@ os.environ.setdefault("DB_POOL", "0")
 os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from .settings import *  # noqa: E402,F403
-from .settings import REST_FRAMEWORK, STORAGES  # noqa: E402
+from .settings import MIDDLEWARE, REST_FRAMEWORK, STORAGES  # noqa: E402
+
+# Every /api/ response a test receives is checked against the OpenAPI schema (outermost:
+# it sees the final response); a mismatch fails that test (tests/openapi_validation.py).
+MIDDLEWARE = ["tests.openapi_validation.ResponseValidationMiddleware", *MIDDLEWARE]
 
 # Tests render with DEBUG off; plain storage needs no collectstatic manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from briefings.models import Briefing
 from briefings.services import briefing_import_paper
 from briefings.services.importing import BUNDLE_FORMAT, briefing_import_bundle
+from tests.openapi_validation import checking, take_mismatches
 from tests.paper_snapshot import PaperSnapshot
 
 SEEDS = Path(__file__).resolve().parent.parent / "demo" / "seeds"
@@ -106,3 +107,23 @@ def _no_requests_leave_the_machine(monkeypatch):  # type: ignore[no-untyped-def]
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):  # type: ignore[no-untyped-def]
+    take_mismatches()  # what an earlier test left behind (it failed before its check) is not this test's
+    if item.get_closest_marker("schema_unchecked") is None:
+        checking.set()
+    else:
+        checking.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):  # type: ignore[no-untyped-def]
+    """Fail a test that received an ``/api/`` response its schema does not describe (tests/openapi_validation.py)."""
+    result = yield
+    found = take_mismatches()
+    if found:
+        pytest.fail("API responses that do not match the OpenAPI schema:\n" + "\n".join(found), pytrace=False)
+    return result

@@ -69,6 +69,8 @@ class SectionListApi(generics.ListAPIView[Section]):
         return Section.objects.select_related("briefing", "parent").order_by("briefing_id", "position")
 
     def get_serializer_context(self) -> dict[str, Any]:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular describing the view: no data needed
+            return super().get_serializer_context()
         published = dict(SectionRevision.objects.public().current().values_list("section_id", "pk"))
         return {**super().get_serializer_context(), "published": published}
 

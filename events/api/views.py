@@ -93,7 +93,8 @@ def _out(event_id: int) -> dict[str, Any]:
 
 @extend_schema_view(
     get=extend_schema(responses={200: EventOutputSerializer(many=True), 400: ERROR}),
-    post=extend_schema(request=EventInputSerializer, responses={201: EventOutputSerializer, 400: ERROR, 403: ERROR}),
+    post=extend_schema(request=EventInputSerializer,
+                       responses={201: EventOutputSerializer, 400: ERROR, 403: ERROR, 409: ERROR}),
 )
 class EventListApi(generics.ListCreateAPIView[Event]):
     """Events, oldest first; `since`/`until` respect each event's date precision."""
