@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from briefings.models import SectionRevision
 from briefings.services import revision_create_draft
-from releases.selectors.currency import GENERATION_KEY
+from releases.caching import LIVE_GENERATION_KEY as GENERATION_KEY
 from tests.conftest import SLUG
 from tests.paper_snapshot import PaperSnapshot, _project_tables
 
