@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.http import http_date, urlencode
@@ -29,7 +28,7 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import end_of_day_tokyo, format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
 from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
-from releases import citing, memento
+from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
 from releases.caching import cached_release_page, etag_of, if_none_match, respond, served_while_database_down
 from releases.models import LiveState, Release
@@ -40,7 +39,7 @@ from releases.selectors.claims import claim_view
 from releases.selectors.currency import Currency, currency_of, dead_links
 from releases.selectors.pages import release_for_page
 from releases.services.live import live_state_refresh
-from releases.services.pages import SLOTS, page_frame
+from releases.services.pages import page_frame
 from releases.services.rendering import rendering_for
 from sources.citations import to_csl
 from sources.models import Source, SourceKind
@@ -271,8 +270,8 @@ def claim_page(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
     citation = citing.ReleaseCitation.of(meta, accessed=today_tokyo(), anchor=anchor)
     return render(request, "releases/claim.html", {
         "briefing": briefing, "view": view, "release": view.shown.release, "citation": citation,
-        "styles": _styles(citation),
-        "cite_query": f"?anchor={anchor}",
+        "cite_html": live_parts.cite_block(view.shown.release, citation, _styles(citation), title="この文を引用する",
+                                           query=f"?anchor={anchor}"),
     })
 
 
@@ -491,12 +490,14 @@ def _render_release(
     """The page of a frozen release: its stored frame, with the live parts rendered and put in its slots."""
     html, meta = page_frame(release=release)
     citation = citing.ReleaseCitation.of(meta, accessed=currency.today)
-    parts = render_to_string("releases/_live_parts.html", {
-        "briefing": release.briefing, "release": release, "view": view, "as_of": as_of, "around": around,
-        "currency": currency, "today": currency.today, "citation": citation, "styles": _styles(citation),
-        "pending": [(key, currency.labels.get(key, key), events) for key, events in currency.pending.items()],
-    }).split("<!--part-->")
-    slots = {name: part.strip() for name, part in zip(SLOTS, parts, strict=True)}
+    pending = [(key, currency.labels.get(key, key), events) for key, events in currency.pending.items()]
+    slots = {
+        "correction": live_parts.correction_notice(release, around),
+        "currency": live_parts.currency_section(release, currency, pending),
+        "as_of": live_parts.as_of_note(as_of if view == "as_of" else None),
+        "nav": live_parts.release_nav(release, around, as_of=as_of, today=currency.today),
+        "cite": live_parts.cite_block(release, citation, _styles(citation), title="この版を引用する"),
+    }
     badges = {
         key: format_html(' <a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events))
         for key, events in currency.pending.items()

@@ -30,7 +30,7 @@ from releases.selectors.pages import frame_of
 from releases.services.rendering import RENDER_VERSION, rendering_for
 
 SLOTS = ("correction", "currency", "as_of", "nav", "cite")
-"""The live parts of a release page, in the order ``releases/_live_parts.html`` renders them."""
+"""The live parts of a release page (``releases.live_parts``), each where the frame has its slot."""
 _STATIC = ("css/site.css", "js/release.js", "favicon.svg")
 
 
