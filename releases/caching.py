@@ -62,7 +62,7 @@ from core.dates import today_tokyo
 
 logger = logging.getLogger(__name__)
 
-PAGE_VERSION = "11"  # bump when a reader page template changes
+PAGE_VERSION = "12"  # bump when a reader page template changes
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGE_TIMEOUT = 24 * 3600  # keys carry the day (access dates), so a day's pages expire with it

@@ -17,6 +17,8 @@ urlpatterns = [
     path("briefings/<slug:slug>/releases/<int:number>/", views.release_detail, name="release"),
     path("briefings/<slug:slug>/releases/<int:number>/pdf", views.release_pdf_view, name="release_pdf"),
     path("briefings/<slug:slug>/releases/<int:number>/cite.<str:fmt>", views.release_cite, name="release_cite"),
+    path("briefings/<slug:slug>/releases/<int:number>/sources.<str:fmt>", views.release_sources,
+         name="release_sources"),
     path("briefings/<slug:slug>/releases/<int:number>/dead-links.json", views.release_dead_links,
          name="release_dead_links"),
     path("briefings/<slug:slug>/claims/<str:anchor>/", views.claim_page, name="claim"),

