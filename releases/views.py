@@ -32,13 +32,13 @@ from core.errors import NotFound
 from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
 from releases.caching import IMMUTABLE, cached_release_page, etag_of, if_none_match, respond, served_while_database_down
-from releases.models import LiveState, Release
+from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
 from releases.selectors.changes import changed_sections_by_release, changes_between, section_history
 from releases.selectors.claims import claim_view
 from releases.selectors.currency import Currency, currency_of, dead_links
-from releases.selectors.pages import release_for_page
+from releases.selectors.pages import PageLookup, release_for_page
 from releases.services.live import live_state_refresh
 from releases.services.pages import page_frame
 from releases.services.rendering import rendering_for
@@ -68,14 +68,14 @@ def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
         latest = history.release_latest(briefing=briefing)
         if latest is None:
             raise Http404(f"「{briefing.title}」はまだ公開されていません。")
-        found = latest, None
-    release, state = found
+        found = PageLookup(latest, None, None)
+    release = found.release
 
     def original_headers() -> dict[str, str]:
         first = history.release_first(briefing=release.briefing) or release
         return {"Link": memento.original_link_header(slug, first, release), "Vary": "accept-datetime"}
 
-    return _release_page(request, release, state=state, view="latest", headers=original_headers)
+    return _release_page(request, found, view="latest", headers=original_headers)
 
 
 def _timegate(request: HttpRequest, briefing: Briefing) -> HttpResponse:
@@ -123,13 +123,12 @@ def briefing_as_of(request: HttpRequest, slug: str, day: str, last_good: str = "
         found = _release_as_of_or_error(request, slug, as_of, day)
         if isinstance(found, HttpResponse):
             return found
-    release, state = found
-    return _release_page(request, release, state=state, view="as_of", as_of=as_of, last_good=last_good)
+    return _release_page(request, found, view="as_of", as_of=as_of, last_good=last_good)
 
 
 def _release_as_of_or_error(
     request: HttpRequest, slug: str, as_of: dt.date | None, day: str,
-) -> tuple[Release, None] | HttpResponse:
+) -> PageLookup | HttpResponse:
     briefing = _briefing(slug)
     if as_of is None:
         return _bad_request(request, f"日付「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
@@ -140,13 +139,13 @@ def _release_as_of_or_error(
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
-    return release, None
+    return PageLookup(release, None, None)
 
 
 @served_while_database_down(lambda slug, number: f"release:{slug}:{number}")
 def release_detail(request: HttpRequest, slug: str, number: int, last_good: str = "") -> HttpResponse:
-    release, state = release_for_page(slug=slug, number=number) or (_release(slug, number), None)
-    return _release_page(request, release, state=state, view="release", last_good=last_good)
+    found = release_for_page(slug=slug, number=number) or PageLookup(_release(slug, number), None, None)
+    return _release_page(request, found, view="release", last_good=last_good)
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -483,7 +482,7 @@ def _release_if_reachable(slug: str, number: int) -> Release | None:
 
 
 def _release_page(
-    request: HttpRequest, release: Release, *, state: LiveState | None, view: str, as_of: dt.date | None = None,
+    request: HttpRequest, found: PageLookup, *, view: str, as_of: dt.date | None = None,
     headers: Callable[[], dict[str, str]] | None = None, last_good: str = "",
 ) -> HttpResponse:
     """A page of a frozen release with the live information beside it, cached per state of both.
@@ -491,11 +490,13 @@ def _release_page(
     Release and as-of pages are Mementos (``Memento-Datetime`` and ``Link``);
     the latest page is the Original Resource and passes its own ``headers``.
     """
-    state = state or live_state_refresh(briefing=release.briefing_id)
+    release = found.release
+    state = found.state or live_state_refresh(briefing=release.briefing_id)
     if state is None:  # the release stopped being public (a restore) between two queries
         raise Http404(f"「{release.briefing.title}」はまだ公開されていません。")
     currency = currency_of(release=release, state=state)
-    around = cache_once(lambda: history.neighbours_of(release=release, latest=currency.latest))  # body and headers
+    around = cache_once(  # body and headers share it; the one-query lookup brought it along with the live state
+        lambda: found.around if found.state else history.neighbours_of(release=release, latest=currency.latest))
 
     def memento_headers() -> dict[str, str]:
         if headers is not None:

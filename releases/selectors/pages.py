@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -19,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from briefings.models import Briefing
 from releases.models import LiveState, Release, ReleasePageFrame
-from releases.selectors.history import MAX_NUMBER
+from releases.selectors.history import MAX_NUMBER, Neighbours
 
 _RELEASE = Release._meta.db_table
 _BRIEFING = Briefing._meta.db_table
@@ -32,30 +33,53 @@ _LOOKUP = (
     + ", s.latest_id AS s_latest, s.stamp AS s_stamp, s.pending AS s_pending, s.archived AS s_archived,"
     " s.computed_at AS s_computed_at,"
     f" (SELECT n.id FROM {_RELEASE} n WHERE n.briefing_id = r.briefing_id AND n.published_at <= %s"
-    "  ORDER BY n.published_at DESC, n.number DESC LIMIT 1) AS latest_now"
+    "  ORDER BY n.published_at DESC, n.number DESC LIMIT 1) AS latest_now,"
+    # Numbers follow publication order (a release is never dated before the one before it), so the
+    # neighbours of a public release are the numbers around it: the next one only once it is public.
+    f" (SELECT p.id FROM {_RELEASE} p WHERE p.briefing_id = r.briefing_id AND p.number = r.number - 1) AS p_id,"
+    f" (SELECT p.published_at FROM {_RELEASE} p WHERE p.briefing_id = r.briefing_id AND p.number = r.number - 1)"
+    "  AS p_at,"
+    f" (SELECT n.id FROM {_RELEASE} n WHERE n.briefing_id = r.briefing_id AND n.number = r.number + 1"
+    "  AND n.published_at <= %s) AS n_id,"
+    f" (SELECT n.published_at FROM {_RELEASE} n WHERE n.briefing_id = r.briefing_id AND n.number = r.number + 1)"
+    "  AS n_at,"
+    f" (SELECT f.id FROM {_RELEASE} f WHERE f.briefing_id = r.briefing_id AND f.number = 1) AS f_id,"
+    f" (SELECT f.published_at FROM {_RELEASE} f WHERE f.briefing_id = r.briefing_id AND f.number = 1) AS f_at,"
+    " l.number AS l_number, l.published_at AS l_at, l.information_as_of AS l_asof"
     f" FROM {_RELEASE} r JOIN {_BRIEFING} b ON b.id = r.briefing_id"
     f" LEFT JOIN {_LIVE} s ON s.briefing_id = r.briefing_id AND s.valid_until > %s"
+    f" LEFT JOIN {_RELEASE} l ON l.id = s.latest_id"
     " WHERE b.slug = %s AND r.published_at <= %s{number}"
     " ORDER BY r.published_at DESC, r.number DESC LIMIT 1"
 )
 
 
-def release_for_page(
-    *, slug: str, number: int | None = None, moment: dt.datetime | None = None,
-) -> tuple[Release, LiveState | None] | None:
-    """The public release ``number`` (else the one in force at ``moment``, else the latest) and the live state.
+@dataclass(frozen=True)
+class PageLookup:
+    release: Release
+    state: LiveState | None
+    """None when none is stored, it has expired, or a release has become public since it was computed."""
+    around: Neighbours | None
+    """The releases around it (None with ``state``: ask ``history.neighbours_of``)."""
 
-    One query. The release comes with its briefing (slug and title loaded);
-    the live state is None when none is stored, it has expired, or a release
-    has become public since it was computed (the caller computes it again:
-    ``releases.services.live.live_state``). None when there is no
+
+def release_for_page(*, slug: str, number: int | None = None, moment: dt.datetime | None = None) -> PageLookup | None:
+    """The public release ``number`` (else the one in force at ``moment``, else the latest), its live state
+    and its neighbours.
+
+    One query. The release comes with its briefing (slug and title loaded),
+    the newest and neighbouring releases with what pages and Memento headers
+    show of them (number and publication time; their other fields load on
+    access). No live state when none is stored, it has expired, or a release
+    has become public since it was computed: the caller computes it again
+    (``releases.services.live.live_state_refresh``). None when there is no
     such public release: the caller takes the long way for the message.
     """
     if number is not None and not 0 < number <= MAX_NUMBER:
         return None
     now = timezone.now()
     until = min(moment, now) if moment is not None else now
-    params: list[Any] = [_db_datetime(now), _db_datetime(now), slug, _db_datetime(until)]
+    params: list[Any] = [_db_datetime(now), _db_datetime(now), _db_datetime(now), slug, _db_datetime(until)]
     sql = _LOOKUP.format(number=" AND r.number = %s" if number is not None else "")
     if number is not None:
         params.append(number)
@@ -66,13 +90,19 @@ def release_for_page(
         connection.alias, list(_BRIEFING_FIELDS), [getattr(release, f"b_{name}") for name in _BRIEFING_FIELDS]
     )
     if release.s_stamp is None or release.s_latest != release.latest_now:  # none, or a publication since
-        return release, None
+        return PageLookup(release, None, None)
     state = LiveState(
         briefing_id=release.briefing_id, stamp=release.s_stamp, pending=_json(release.s_pending),
         archived=_json(release.s_archived), computed_at=_aware(release.s_computed_at),
     )
-    state.latest = release if release.s_latest == release.pk else _latest(release.s_latest, release.briefing)
-    return release, state
+    state.latest = _other(release, release.s_latest, release.l_number, release.l_at, cutoff=release.l_asof)
+    around = Neighbours(
+        first=_other(release, release.f_id, 1, release.f_at) if release.f_id else release,
+        previous=_other(release, release.p_id, release.number - 1, release.p_at) if release.p_id else None,
+        next=_other(release, release.n_id, release.number + 1, release.n_at) if release.n_id else None,
+        last=state.latest,
+    )
+    return PageLookup(release, state, around)
 
 
 def frame_of(*, release_id: int, version: str) -> tuple[str, dict[str, Any]] | None:
@@ -83,11 +113,17 @@ def frame_of(*, release_id: int, version: str) -> tuple[str, dict[str, Any]] | N
     return (row[0], _json(row[1])) if row is not None else None
 
 
-def _latest(pk: int, briefing: Briefing) -> Release:
-    columns = ", ".join(field.column for field in Release._meta.concrete_fields)
-    release = next(iter(Release.objects.raw(f"SELECT {columns} FROM {_RELEASE} WHERE id = %s", [pk])))
-    release.briefing = briefing
-    return release
+def _other(release: Release, pk: int, number: int, published_at: Any, *, cutoff: Any = None) -> Release:
+    """``release`` itself, or another release of its briefing with its number and time (the rest on access)."""
+    if pk == release.pk:
+        return release
+    names, values = ["id", "briefing_id", "number", "published_at"], [pk, release.briefing_id, number, _aware(published_at)]
+    if cutoff is not None:
+        names.append("information_as_of")
+        values.append(dt.date.fromisoformat(cutoff) if isinstance(cutoff, str) else cutoff)
+    other = Release.from_db(connection.alias, names, values)
+    other.briefing = release.briefing
+    return other
 
 
 def _db_datetime(value: dt.datetime) -> Any:

@@ -84,17 +84,27 @@ def test_a_release_scheduled_for_later_becomes_the_latest_at_its_time_without_an
     assert "最新は" in page and "次の版（第3版）" in page
 
 
-def test_the_one_query_lookup_agrees_with_the_orm_selectors(three_releases, django_assert_num_queries):
+def test_the_one_query_lookup_agrees_with_the_orm_selectors(client, three_releases, django_assert_num_queries):
     releases = {r.number: r for r in Release.objects.filter(briefing=three_releases)}
+    _page(client, 1)  # the live state is stored
+    latest = history.release_latest(briefing=three_releases)
     for number, release in releases.items():
         with django_assert_num_queries(1):
-            found, _ = release_for_page(slug=SLUG, number=number)
+            lookup = release_for_page(slug=SLUG, number=number)
+            found, around = lookup.release, lookup.around
+            assert lookup.state.latest.edition_label == latest.edition_label
+            assert lookup.state.latest.information_as_of_label == latest.information_as_of_label
         assert found.pk == release.pk and found.briefing.slug == SLUG and found.published_at == release.published_at
-    assert release_for_page(slug=SLUG)[0].pk == history.release_latest(briefing=three_releases).pk
+        expected = history.neighbours_of(release=release, latest=latest)
+        for name in ("first", "previous", "next", "last"):
+            mine, theirs = getattr(around, name), getattr(expected, name)
+            assert (mine and (mine.pk, mine.number, mine.published_at)) == (
+                theirs and (theirs.pk, theirs.number, theirs.published_at)), (number, name)
+    assert release_for_page(slug=SLUG).release.pk == history.release_latest(briefing=three_releases).pk
     for day in (dt.date(2025, 2, 9), dt.date.today()):
         expected = history.release_as_of_date(briefing=three_releases, day=day)
         moment = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.timezone(dt.timedelta(hours=9)))
-        assert release_for_page(slug=SLUG, moment=moment)[0].pk == expected.pk
+        assert release_for_page(slug=SLUG, moment=moment).release.pk == expected.pk
     assert release_for_page(slug=SLUG, moment=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)) is None
     assert release_for_page(slug="nope", number=1) is None
     assert release_for_page(slug=SLUG, number=4) is None and release_for_page(slug=SLUG, number=2**31) is None
