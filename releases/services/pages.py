@@ -9,6 +9,7 @@ only the small live parts (``releases.views``) and puts them in.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from types import SimpleNamespace
 from typing import Any
@@ -36,8 +37,13 @@ _STATIC = ("css/site.css", "js/release.js", "favicon.svg")
 
 def frame_version() -> str:
     """What a stored frame depends on besides its release: templates, static files' names, ``SITE_URL``."""
-    names = "|".join(static(name) for name in _STATIC)
-    text = f"{PAGE_VERSION}|{RENDER_VERSION}|{settings.SITE_URL}|{names}"
+    return _frame_version(settings.SITE_URL, settings.STATIC_URL)
+
+
+@functools.lru_cache(maxsize=16)
+def _frame_version(site_url: str, static_url: str) -> str:
+    names = "|".join(static(name) for name in _STATIC)  # the manifest is read once per process
+    text = f"{PAGE_VERSION}|{RENDER_VERSION}|{site_url}|{names}"
     return f"{PAGE_VERSION}.{RENDER_VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:20]}"
 
 
