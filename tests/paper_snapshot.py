@@ -10,8 +10,9 @@ back, byte for byte, instead of importing again:
 
 - the same primary keys (sequences are moved past them if they had been reset);
 - timestamps the import took from the clock (``created_at``, ``frozen_at``,
-  transition times…) shifted by the time elapsed since the recording, so they
-  are "now" for this test and keep their order;
+  transition times…) shifted by the time elapsed since the recording ended, so
+  they are as an import that has just finished leaves them (never in the future)
+  and keep their order;
 - what saving the sources does besides writing rows (``live_state_changed``: the stored live state
   dropped, its generation bumped), done once.
 
@@ -47,7 +48,7 @@ from briefings.services import briefing_import_paper
 from releases.services.live import live_state_changed
 from sources.models import Source
 
-PROJECT_APPS = ("briefings", "releases", "sources", "events", "core")
+PROJECT_APPS = ("briefings", "releases", "sources", "events", "subscriptions", "core")
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ class PaperSnapshot:
         return briefing
 
     def _restore(self, recording: _Recording) -> None:
-        shift = timezone.now() - recording.started
+        # as if the import had just finished: every clock time in the past, none after "now"
+        shift = timezone.now() - recording.finished
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
