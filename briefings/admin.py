@@ -31,7 +31,7 @@ from briefings.models import (
     SectionRevision,
 )
 from briefings.selectors.labels import label_of, revision_label, section_admin_rows, with_chapter_numbers
-from briefings.selectors.review import release_note_default, revision_review
+from briefings.selectors.review import release_note_default, review_panels, revision_review
 from briefings.services import (
     Action,
     revision_create_draft,
@@ -332,6 +332,8 @@ class SectionRevisionAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: ig
             others = revision_presence_touch(revision_id=revision.pk, user=request.user)
             context["presence_url"] = reverse("admin:briefings_sectionrevision_presence", args=[revision.pk])
             context["presence_message"] = presence_message(others)
+        if revision is not None:  # what other apps add to a revision (the events app: the events it covers)
+            context["panels"] = review_panels(revision)
         return super().change_view(request, object_id, form_url, context)
 
     def presence_view(self, request: HttpRequest, object_id: int) -> JsonResponse:

@@ -12,23 +12,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 
-from briefings.models import RevisionStatus, Section
+from briefings.models import RevisionStatus, Section, SectionRevision
 from briefings.selectors.labels import section_labels, with_labels
 from briefings.selectors.source_problems import sections_with_source_problems
 from core.admin import FrozenAwareAdminMixin, ReadOnlyAdminMixin
 from core.roles import is_editor, is_reviewer
 from core.errors import ApplicationError
+from core.versioning import version_of
 from events.models import Event, EventDismissal, EventLink, EventSource, RevisionEvent, StaleSection, Tag
 from events.selectors import stale_sections
-from events.forms import EventForm, SectionChoiceField
+from events.forms import EventForm, RevisionEventsForm, SectionChoiceField
 from events.services import (
     draft_from_stale_section,
     event_dismiss,
     event_key_new,
     event_publish_sources,
     notify_newly_stale,
+    revision_edit,
     stale_section_ids,
 )
 
@@ -144,7 +147,45 @@ class RevisionEventAdmin(FrozenAwareAdminMixin, admin.ModelAdmin):  # type: igno
         return obj.revision.status != RevisionStatus.DRAFT
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # a draft's events are set where the draft is edited (``PATCH /api/revisions/<id>/``)
+        return False  # set on the draft's own page (linked from its change form) or ``PATCH /api/revisions/<id>/``
+
+    def get_urls(self) -> list[Any]:
+        cover = self.admin_site.admin_view(self.revision_events_view)
+        return [path("revision/<int:revision_id>/", cover, name="events_revisionevent_revision"), *super().get_urls()]
+
+    def revision_events_view(self, request: HttpRequest, revision_id: int) -> HttpResponse:
+        """Show the events a revision covers; on a draft, an editor ticks the events that prompted the change.
+
+        Saved by ``events.services.revision_edit`` (editors only, drafts only, guarded by the draft's version).
+        """
+        revision = get_object_or_404(SectionRevision.objects.select_related("section"), pk=revision_id)
+        if not request.user.has_perm("briefings.view_sectionrevision"):
+            raise PermissionDenied
+        editable = revision.is_editable and is_editor(request.user)
+        change_url = reverse("admin:briefings_sectionrevision_change", args=[revision.pk])
+        covered = list(Event.objects.filter(covered_by__revision=revision).order_by("occurred_on", "pk"))
+        form = RevisionEventsForm(request.POST or None, initial={"events": covered, "version": version_of(revision)})
+        if request.method == "POST":
+            if not editable:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    revision_edit(revision_id=revision.pk, actor=request.user, data={},
+                                  event_ids=[event.pk for event in form.cleaned_data["events"]],
+                                  expected_version=form.cleaned_data["version"] or None)
+                except ApplicationError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                else:
+                    count = len(form.cleaned_data["events"])
+                    self.message_user(request, f"版{revision.pk}が扱う出来事を{count}件にしました。", messages.SUCCESS)
+                    return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"この変更が扱う出来事：{revision}",
+            "revision": revision, "covered": covered, "form": form if editable else None,
+            "change_url": change_url, "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/events/revision_events.html", context)
 
 
 @admin.register(StaleSection)

@@ -52,3 +52,21 @@ class SectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def label_from_instance(self, obj: Section) -> str:
         return f"{label_of(obj)}（{obj.briefing.title}）"
+
+
+class EventChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Events as 「2025年3月5日　防衛省が…」: each with its date at its precision."""
+
+    def label_from_instance(self, obj: Event) -> str:
+        return f"{obj.date_display}　{obj.title}"
+
+
+class RevisionEventsForm(forms.Form):
+    """The events a draft covers (the whole set; unticking an event unlinks it)."""
+
+    events = EventChoiceField(
+        queryset=Event.objects.order_by("-occurred_on", "-pk"), required=False,
+        widget=forms.CheckboxSelectMultiple, label="この変更が扱う出来事",
+        help_text="この下書きのきっかけになった出来事を選びます（審査者は審査画面で日付とともに見ます）。",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -32,6 +32,11 @@ def register_review_panel(provider: ReviewPanelProvider) -> ReviewPanelProvider:
     return provider
 
 
+def review_panels(revision: SectionRevision) -> list[ReviewPanel]:
+    """Return the parts other apps contribute for ``revision`` (its review page and its change page)."""
+    return [panel for provider in _panel_providers if (panel := provider(revision)) is not None]
+
+
 @dataclass(frozen=True)
 class EarlierRejection:
     """The reviewer's last rejection of a revision that was revised and resubmitted since."""
@@ -100,7 +105,7 @@ def revision_review(*, revision_id: int) -> RevisionReview:
         source_updates=source_updates(revision=revision),
         release_note=revision.release_note or release_note_default([revision]),
         earlier_rejection=_earlier_rejection(revision, transitions, new, labels=preview.labels),
-        panels=[panel for provider in _panel_providers if (panel := provider(revision)) is not None],
+        panels=review_panels(revision),
     )
 
 
