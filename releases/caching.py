@@ -75,6 +75,8 @@ LIVE_TTL = 30
 LOCAL_TTL = LIVE_TTL  # seconds a process trusts its own copy without the full path
 READER_PREFIX = "/briefings/"  # the paths whose pages the local layer may hold
 LOCAL_PAGE_ATTRIBUTE = "release_page_cacheable"  # set on a response by cached_release_page
+ETAG_OF_INPUTS = "etag_of_inputs"
+"""Set by a renderer whose page is a pure function of a few inputs: their digest is the ETag (no hash of the body)."""
 _NOT_KEPT = frozenset({"set-cookie"})
 
 
@@ -109,7 +111,8 @@ def cached_release_page(
         if response.status_code != 200:
             return response
         body = response.content
-        page = CachedPage(body, etag_of(body), response["Content-Type"], headers())
+        etag = getattr(response, ETAG_OF_INPUTS, None) or etag_of(body)
+        page = CachedPage(body, etag, response["Content-Type"], headers())
         cache.set_many({cache_key: page, _etag_key(cache_key): (page.etag, page.headers)}, timeout=PAGE_TIMEOUT)
         if last_good:
             cache.set(_last_good_key(last_good), page, timeout=LAST_GOOD_TIMEOUT)
