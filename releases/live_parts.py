@@ -22,6 +22,7 @@ from releases.citing import ReleaseCitation
 from releases.models import Release
 from releases.selectors.currency import Currency, PendingEvent
 from releases.selectors.history import Neighbours
+from releases.templatetags.release_text import iso_datetime
 
 _NOTHING = mark_safe("")  # noqa: S308 - the empty string
 
@@ -37,7 +38,7 @@ def correction_notice(release: Release, around: Neighbours) -> SafeString:
         'itemtype="https://schema.org/CorrectionComment">\n'
         "      <p><strong>訂正</strong>：この版は{}訂正です（情報の基準日は変わりません）。{}</p>\n"
         '      <meta itemprop="datePublished" content="{}">\n    </div>',
-        corrected, summary, _iso_datetime(release.published_at),
+        corrected, summary, iso_datetime(release.published_at),
     )
 
 
@@ -152,7 +153,3 @@ def _url(name: str, **kwargs: str | int) -> str:
 @functools.lru_cache(maxsize=4096)
 def _reverse(urlconf: str, name: str, kwargs: tuple[tuple[str, str | int], ...]) -> str:
     return reverse(name, urlconf=urlconf, kwargs=dict(kwargs))
-
-
-def _iso_datetime(value: dt.datetime) -> str:
-    return to_tokyo(value).replace(microsecond=0).isoformat()
