@@ -116,6 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connections (processes x DB_POOL_MAX_SIZE): give it at least as many connections
     # as the process has threads, or requests queue for one.
     DATABASES["default"]["OPTIONS"] = {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5)}
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        # Django's queries are bound on the client and never prepared, whatever this says; the release
+        # page's lookup asks for a prepared statement explicitly (releases/selectors/pages.py), which
+        # needs a threshold. 0 behind a PgBouncer in transaction mode older than 1.21.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1_000_000
     if env_bool("DB_POOL"):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),

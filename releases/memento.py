@@ -18,10 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.http import http_date, parse_http_date
 
-from core.site import absolute_url
+from core.site import absolute_url, path_to
 from releases.models import Release
 from releases.selectors.history import Neighbours
 
@@ -53,15 +52,15 @@ def memento_datetime(release: Release) -> str:
 
 
 def original_url(slug: str) -> str:
-    return absolute_url(reverse("releases:latest", kwargs={"slug": slug}))
+    return absolute_url(path_to("releases:latest", slug=slug))
 
 
 def memento_url(slug: str, number: int) -> str:
-    return absolute_url(reverse("releases:release", kwargs={"slug": slug, "number": number}))
+    return absolute_url(path_to("releases:release", slug=slug, number=number))
 
 
 def timemap_url(slug: str, *, json: bool = False) -> str:
-    return absolute_url(reverse("releases:timemap_json" if json else "releases:timemap", kwargs={"slug": slug}))
+    return absolute_url(path_to("releases:timemap_json" if json else "releases:timemap", slug=slug))
 
 
 def _base_links(slug: str) -> list[str]:

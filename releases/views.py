@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.http import http_date, urlencode
 
@@ -29,6 +29,7 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import end_of_day_tokyo, format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
 from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
+from core.memo import Memo
 from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
 from releases.caching import (
@@ -60,6 +61,8 @@ RELEASE_LIST_PAGE = 20
 SOURCE_PAGE = 100
 _SLOT = re.compile(r"<!--(slot|live):([-\w]+)-->")
 """Where the stored page frame takes a live part, and where a section's body takes its live badge."""
+_PARTS: Memo[str] = Memo(size=2048)
+"""Live parts that the release, its neighbours and the day determine (a few KB each), per process."""
 
 
 def briefing_list(request: HttpRequest) -> HttpResponse:
@@ -70,7 +73,7 @@ def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
     """The Original Resource: the latest release, or with ``Accept-Datetime`` the TimeGate (RFC 7089)."""
     if "Accept-Datetime" in request.headers:
         return _timegate(request, _briefing(slug))
-    found = release_for_page(slug=slug)
+    found = release_for_page(slug=slug, frame_version=frame_version())
     if found is None:
         briefing = _briefing(slug)
         latest = history.release_latest(briefing=briefing)
@@ -125,7 +128,7 @@ def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
 @served_while_database_down(lambda slug, day: f"as_of:{slug}:{day}")
 def briefing_as_of(request: HttpRequest, slug: str, day: str, last_good: str = "") -> HttpResponse:
     as_of = parse_iso_day(day)
-    found = release_for_page(slug=slug, moment=end_of_day_tokyo(as_of)) \
+    found = release_for_page(slug=slug, frame_version=frame_version(), moment=end_of_day_tokyo(as_of)) \
         if as_of is not None and not is_future_day(as_of) else None
     if found is None:  # the long way, for the message
         found = _release_as_of_or_error(request, slug, as_of, day)
@@ -152,7 +155,8 @@ def _release_as_of_or_error(
 
 @served_while_database_down(lambda slug, number: f"release:{slug}:{number}")
 def release_detail(request: HttpRequest, slug: str, number: int, last_good: str = "") -> HttpResponse:
-    found = release_for_page(slug=slug, number=number) or PageLookup(_release(slug, number), None, None)
+    found = release_for_page(slug=slug, frame_version=frame_version(), number=number) \
+        or PageLookup(_release(slug, number), None, None)
     return _release_page(request, found, view="release", last_good=last_good)
 
 
@@ -514,41 +518,70 @@ def _release_page(
 
     return cached_release_page(
         request, key=f"{view}:{release.pk}:{as_of}:{currency.stamp}",
-        render=lambda: _render_release(release, view=view, as_of=as_of, currency=currency, around=around()),
+        render=lambda: _render_release(release, view=view, as_of=as_of, currency=currency, around=around(),
+                                       frame=found.frame),
         headers=memento_headers, last_good=last_good,
     )
 
 
 def _render_release(
     release: Release, *, view: str, as_of: dt.date | None, currency: Currency, around: history.Neighbours,
+    frame: tuple[str, dict[str, Any]] | None,
 ) -> HttpResponse:
-    """The page of a frozen release: its stored frame, with the live parts rendered and put in its slots."""
-    html, meta = page_frame(release=release)
-    citation = citing.ReleaseCitation.of(meta, accessed=currency.today)
+    """The page of a frozen release: its stored frame, with the live parts rendered and put in its slots.
+
+    ``frame``: the stored frame when the page's lookup brought it along.
+    """
+    html, meta = frame or page_frame(release=release)
+    version, today = frame_version(), currency.today
     pending = [(key, currency.labels.get(key, key), events) for key, events in currency.pending.items()]
+    # The navigation and the citation change with the day and the neighbours, not with the live state: each
+    # is made once per process for what determines it (by content, not by ids, which a restore could reuse).
+    where = (get_script_prefix(), release.briefing.slug, release.number, release.published_at)
+    neighbours = tuple((other.number, other.published_at) if other else None
+                       for other in (around.first, around.previous, around.next, around.last))
     slots = {
         "correction": live_parts.correction_notice(release, around),
         "currency": live_parts.currency_section(release, currency, pending),
         "as_of": live_parts.as_of_note(as_of if view == "as_of" else None),
-        "nav": live_parts.release_nav(release, around, as_of=as_of, today=currency.today),
-        "cite": live_parts.cite_block(release, citation, _styles(citation), title="この版を引用する"),
+        "nav": _PARTS.get(("nav", *where, neighbours, as_of, today),
+                          lambda: live_parts.release_nav(release, around, as_of=as_of, today=today)),
+        "cite": _PARTS.get(("cite", *where, meta["digest"], version, today), lambda: _cite_block(release, meta, today)),
     }
     badges = {
         key: format_html(' <a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events))
         for key, events in currency.pending.items()
     }
-
-    def fill(match: re.Match[str]) -> str:  # one pass over the page for every slot and section badge
-        kind, name = match.groups()
-        return slots.get(name, "") if kind == "slot" else badges.get(name, "")
-
-    response = HttpResponse(_with_archived_copies(_SLOT.sub(fill, html), currency.archived),
-                            content_type="text/html; charset=utf-8")
+    filled = _fill(html, lambda kind, name: slots.get(name, "") if kind == "slot" else badges.get(name, ""))
+    response = HttpResponse(_with_archived_copies(filled, currency.archived), content_type="text/html; charset=utf-8")
     # The page is the frame (fixed for this release and frame version) with these parts put in: the same
     # inputs always give the same bytes, so their digest is a strong ETag, without hashing 150 KB.
-    inputs = [str(release.pk), frame_version(), *slots.values(), *badges.values(), repr(sorted(currency.archived.items()))]
+    inputs = [str(release.pk), version, *slots.values(), *badges.values(), repr(sorted(currency.archived.items()))]
     setattr(response, ETAG_OF_INPUTS, etag_of("\x00".join(inputs).encode()))
     return response
+
+
+def _fill(html: str, part: Callable[[str, str], str]) -> str:
+    """Put ``part(kind, name)`` at each ``<!--slot:NAME-->`` and ``<!--live:KEY-->`` of a page: one scan of it.
+
+    Other comments (a frozen body may hold some) stay as they are.
+    """
+    pieces, position = [], 0
+    while (start := html.find("<!--", position)) >= 0:  # str.find is several times faster than a regex scan
+        match = _SLOT.match(html, start)
+        if match is None:
+            pieces.append(html[position:start + 4])
+            position = start + 4
+            continue
+        pieces += (html[position:start], part(*match.groups()))
+        position = match.end()
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
+def _cite_block(release: Release, meta: dict[str, Any], today: dt.date) -> str:
+    citation = citing.ReleaseCitation.of(meta, accessed=today)
+    return live_parts.cite_block(release, citation, _styles(citation), title="この版を引用する")
 
 
 def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:
