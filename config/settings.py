@@ -359,7 +359,7 @@ RELEASE_PAGE_LOCAL_BYTES = env_int("RELEASE_PAGE_LOCAL_BYTES", 32 * 1024 * 1024)
 # Seconds a process trusts the page and live-state generations it last read from the shared
 # cache: how late a publication made through another process can reach this one's memory
 # (0: read them on every request, a Redis round trip per hit).
-RELEASE_PAGE_LOCAL_RECHECK = env_float("RELEASE_PAGE_LOCAL_RECHECK", 1.0)
+RELEASE_PAGE_LOCAL_RECHECK = env_float("RELEASE_PAGE_LOCAL_RECHECK", 0.1)
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -34,9 +34,10 @@ the live-state generation (``releases.services.live``: events, sources), and
 today's date (access dates); and for at most ``LOCAL_TTL`` seconds (what
 changes without a signal, bounded as the live state is). The generations live
 in the shared cache (Redis); each process reads them at most once every
-``RELEASE_PAGE_LOCAL_RECHECK`` seconds (``RememberedStamp``, one second by
-default), so a publication through any process reaches every other process
-within that second, and the process that published at its next request.
+``RELEASE_PAGE_LOCAL_RECHECK`` seconds (``RememberedStamp``, a tenth of a
+second by default), so a publication through any process reaches every other
+process within that interval, and the process that published at its next
+request.
 
 A conditional request that misses the local layer is still answered 304 before
 the body is fetched: the page's ETag and headers are kept under their own small
@@ -327,8 +328,8 @@ class RememberedStamp:
     Reading the generations from the shared cache on every hit was a round trip
     to Redis costing more than the rest of the hit; a process now reads them at
     most once per interval, so a publication or live change made through
-    another process reaches it within that interval (one second by default;
-    0 reads on every request). The process that made the change forgets its
+    another process reaches it within that interval (a tenth of a second by
+    default: at full load one hit in a hundred reads them; 0 reads on every request). The process that made the change forgets its
     stamp at once (``page_generation_bump``, ``live_generation_bump``).
     """
 
