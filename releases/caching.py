@@ -329,8 +329,9 @@ class RememberedStamp:
     to Redis costing more than the rest of the hit; a process now reads them at
     most once per interval, so a publication or live change made through
     another process reaches it within that interval (a tenth of a second by
-    default: at full load one hit in a hundred reads them; 0 reads on every request). The process that made the change forgets its
-    stamp at once (``page_generation_bump``, ``live_generation_bump``).
+    default: at full load about one hit in a hundred reads them; 0 reads on
+    every request). The process that made the change forgets its stamp at once
+    (``page_generation_bump``, ``live_generation_bump``).
     """
 
     def __init__(self) -> None:
