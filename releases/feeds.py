@@ -27,7 +27,7 @@ from core.site import absolute_url
 from releases.models import Release
 from releases.selectors.changes import changed_sections_by_release
 
-FEED_SIZE = 50
+FEED_SIZE = 20  # the newest releases; older ones are on the release list
 FEED_VERSION = "2"  # bump when an entry's content changes shape
 
 
