@@ -16,7 +16,7 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, linebreaks
 from django.views.decorators.http import condition
 
 from briefings.models import NOTIFYING_KINDS, Briefing
@@ -24,6 +24,7 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import format_date_ja, to_tokyo
 from core.errors import NotFound
 from core.site import absolute_url
+from releases.listing import changed_sections_html
 from releases.models import Release
 from releases.selectors.changes import changed_sections_by_release
 
@@ -86,10 +87,7 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
                              release.edition_kind_label, release.information_as_of_label)]
         if release.summary:
             parts.append(linebreaks(release.summary, autoescape=True))
-        if changed:
-            parts.append(format_html("<ul>{}</ul>", format_html_join(
-                "", "<li>{}{}</li>", ((label, f"：{summary}" if summary else "") for label, summary in changed)
-            )))
+        parts.append(changed_sections_html(changed))
         if release.number > 1:
             changes = absolute_url(reverse("releases:changes", kwargs={"slug": slug}))
             parts.append(format_html('<p><a href="{}?from_release={}&amp;to_release={}">前の版からの変更点</a></p>',

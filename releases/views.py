@@ -30,6 +30,7 @@ from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
 from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
+from releases.listing import changed_sections_html
 from releases.caching import (
     ETAG_OF_INPUTS,
     IMMUTABLE,
@@ -181,7 +182,9 @@ def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
     query = f"&kind={kind}" if kind else ""
     return render(request, "releases/release_list.html", {
         "briefing": briefing, "page": page, "kind": kind, "kinds": ReleaseKind.choices, "latest": latest,
-        "entries": [(release, changed.get(release.pk, [])) for release in page.releases],
+        "entries": [(release, changed_sections_html(changed.get(release.pk, []), css_class="changed-sections"))
+                    for release in page.releases],
+        "changes_url": reverse("releases:changes", kwargs={"slug": slug}),
         "newer_url": f"?after={page.releases[0].number}{query}" if page.newer else "",
         "older_url": f"?before={page.releases[-1].number}{query}" if page.older else "",
         "paged": before is not None or after is not None,
