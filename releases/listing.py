@@ -14,7 +14,9 @@ def changed_sections_html(changed: list[tuple[str, str]], *, css_class: str = ""
     """``<ul>`` of the sections a release changed (label, and its change summary if any); empty if none."""
     if not changed:
         return SafeString("")
-    items = format_html_join("", "<li>{}{}</li>", ((label, f"：{summary}" if summary else "") for label, summary in changed))
+    items = format_html_join(
+        "", "<li>{}{}</li>", ((label, f"：{summary}" if summary else "") for label, summary in changed)
+    )
     if css_class:
         return format_html('<ul class="{}">{}</ul>', css_class, items)
     return format_html("<ul>{}</ul>", items)

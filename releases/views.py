@@ -30,7 +30,6 @@ from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
 from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
-from releases.listing import changed_sections_html
 from releases.caching import (
     ETAG_OF_INPUTS,
     IMMUTABLE,
@@ -40,6 +39,7 @@ from releases.caching import (
     respond,
     served_while_database_down,
 )
+from releases.listing import changed_sections_html
 from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search

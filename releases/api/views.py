@@ -126,7 +126,8 @@ class ReleaseListApi(generics.ListAPIView[Release]):
         """A page of releases and, in one query for the page, the manifest of each."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         manifests = history.manifests_of(releases=page)
-        serializer = self.get_serializer(page, many=True, context={**self.get_serializer_context(), "manifests": manifests})
+        context = {**self.get_serializer_context(), "manifests": manifests}
+        serializer = self.get_serializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
 
 

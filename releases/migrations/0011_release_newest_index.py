@@ -15,6 +15,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='release',
-            index=models.Index(models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('number'), descending=True), name='release_newest'),
+            index=models.Index(
+                models.OrderBy(models.F('published_at'), descending=True),
+                models.OrderBy(models.F('number'), descending=True),
+                name='release_newest',
+            ),
         ),
     ]

@@ -107,7 +107,8 @@ def section_history(*, section: Section, limit: int | None = None, before: int |
     )
     if before is not None:
         rows = rows.filter(release_id__lte=Subquery(
-            Release.objects.filter(briefing_id=section.briefing_id, number__lt=before).order_by("-number").values("pk")[:1]
+            Release.objects.filter(briefing_id=section.briefing_id, number__lt=before)
+            .order_by("-number").values("pk")[:1]
         ))
     if limit is not None:
         rows = rows[:limit]

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from briefings.markup import section_display_label
