@@ -205,17 +205,22 @@ def _release_list_position(request: HttpRequest, briefing: Briefing) -> tuple[in
     day = request.GET.get("date", "").strip()
     if not day:
         return None, None
+    return _release_on_day(briefing, "日付", day).number + 1, None
+
+
+def _release_on_day(briefing: Briefing, name: str, day: str) -> Release:
+    """The release in force at the end of ``day`` (a ``?name=`` value); ValueError or Http404 say what is wrong."""
     value = parse_iso_day(day)
     if value is None:
-        raise ValueError(f"日付「{day[:40]}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
+        raise ValueError(f"{name}「{day[:40]}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
     if is_future_day(value):
-        raise ValueError(f"日付「{day}」は未来の日付です。今日までの日付を指定してください。")
+        raise ValueError(f"{name}「{day[:40]}」は未来の日付です。今日までの日付を指定してください。")
     release = history.release_as_of_date(briefing=briefing, day=value)
     if release is None:
         first = history.release_first(briefing=briefing)
         since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
         raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。{since}")
-    return release.number + 1, None
+    return release
 
 
 def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -433,18 +438,18 @@ def section_history_page(request: HttpRequest, slug: str, key: str) -> HttpRespo
     briefing = _briefing(slug)
     section = briefing.sections.filter(key=key).first()
     before = request.GET.get("before", "")
-    if before and not before.isdigit():
-        return _bad_request(request, f"before「{before}」は版番号（整数）で指定してください。")
+    if before and not (before.isdigit() and 1 <= int(before) <= history.MAX_NUMBER):
+        return _bad_request(request, f"before「{before[:20]}」は版番号（1以上の整数）で指定してください。")
     entries = section_history(section=section, limit=HISTORY_PAGE + 1, before=int(before) if before else None) \
         if section is not None else []
-    if not entries and not before:
+    if section is None or not (entries or before):
         raise Http404(f"「{briefing.title}」に公開された節「{key}」はありません。")
     more = len(entries) > HISTORY_PAGE
     entries = entries[:HISTORY_PAGE]
     return render(request, "releases/section_history.html", {
         "briefing": briefing, "section": section, "entries": entries,
         "current": entries[0].entry if entries else None,
-        "older": entries[-1].release.number if more and entries else None,
+        "older": entries[-1].release.number if more and entries else None, "paged": bool(before),
     })
 
 
@@ -461,15 +466,7 @@ def _release_param(request: HttpRequest, briefing: Briefing, name: str, *, defau
     day = request.GET.get(name)
     if not day:
         return default
-    value = parse_iso_day(day)
-    if value is None:
-        raise ValueError(f"{name}「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
-    if is_future_day(value):
-        raise ValueError(f"{name}「{day}」は未来の日付です。今日までの日付を指定してください。")
-    release = history.release_as_of_date(briefing=briefing, day=value)
-    if release is None:
-        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。")
-    return release
+    return _release_on_day(briefing, name, day)
 
 
 def source_list_page(request: HttpRequest) -> HttpResponse:

@@ -158,3 +158,30 @@ def test_the_release_and_revision_apis_page_by_cursor_without_a_count(client, fi
     # and a client still sending ?page= is told to follow the cursor
     refused = client.get(f"{url}&page=2")
     assert refused.status_code == 400 and "cursor" in refused.json()["errors"][0]["message"]
+
+
+def test_the_section_history_pages_back_and_refuses_numbers_no_release_can_have(client, five_releases, monkeypatch):
+    monkeypatch.setattr("releases.views.HISTORY_PAGE", 2)
+    newest = client.get(f"{BASE}/sections/ch4-1/history/").content.decode()
+    assert newest.count('<li id="release-') == 2 and '?before=4" rel="next"' in newest and "最新の履歴" not in newest
+    # a number past the latest release reads from the latest; a page past the first release says so
+    assert 'id="release-5"' in client.get(f"{BASE}/sections/ch4-1/history/?before=999").content.decode()
+    last = client.get(f"{BASE}/sections/ch4-1/history/?before=2").content.decode()
+    assert 'id="release-1"' in last and 'rel="next"' not in last and '<a href="?">最新の履歴</a>' in last
+    empty = client.get(f"{BASE}/sections/ch4-1/history/?before=1")
+    assert empty.status_code == 200 and "この節を変更した公開版はありません" in empty.content.decode()
+    for query in ("?before=x", "?before=0", "?before=99999999999999999999999"):
+        response = client.get(f"{BASE}/sections/ch4-1/history/{query}")
+        assert response.status_code == 400 and "1以上の整数" in response.content.decode(), query
+    assert client.get(f"{BASE}/sections/nosuch/history/?before=3").status_code == 404
+
+
+def test_a_forged_cursor_is_a_clear_400_or_the_first_page_never_a_server_error(client, five_releases):
+    for url in ("/api/releases/", "/api/revisions/"):
+        # a position that is not a datetime: a problem naming it
+        for cursor in ("cD0x", "cD1ub3QtYS1kYXRl"):  # "p=1", "p=not-a-date"
+            response = client.get(f"{url}?cursor={cursor}")
+            assert response.status_code == 400 and response["Content-Type"] == "application/problem+json", cursor
+        # garbage, a bare offset or a bare reverse flag: what DRF reads of it, never a 500
+        for cursor in ("%%%", "!!", "bz0x", "cj0x"):
+            assert client.get(f"{url}?cursor={cursor}").status_code == 200, cursor
