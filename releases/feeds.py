@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -24,7 +24,7 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import format_date_ja, to_tokyo
 from core.errors import NotFound
 from core.site import absolute_url
-from releases.listing import changed_sections_html
+from releases.listing import ReleaseUrls, changed_sections_html
 from releases.models import Release
 from releases.selectors.changes import changed_sections_by_release
 
@@ -39,6 +39,16 @@ class FeedSubject:
     briefing: Briefing
     releases: list[Release]
     changed: dict[int, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry: the release, the sections it changed, and absolute URLs made once per feed (not per entry)."""
+
+    release: Release
+    changed: list[tuple[str, str]]
+    link: str
+    changes: str
 
 
 class ReleaseFeed(Feed):  # type: ignore[type-arg]
@@ -72,41 +82,40 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
     def author_name(self, obj: FeedSubject) -> str:
         return obj.briefing.author or obj.briefing.publication or "政策ブリーフィング"
 
-    def items(self, obj: FeedSubject) -> list[tuple[Release, list[tuple[str, str]]]]:
-        return [(release, obj.changed.get(release.pk, [])) for release in obj.releases]
+    def items(self, obj: FeedSubject) -> list[FeedItem]:
+        urls = ReleaseUrls(obj.briefing.slug)
+        site = absolute_url("/").removesuffix("/")
+        return [FeedItem(release, obj.changed.get(release.pk, []), f"{site}{urls.release(release.number)}",
+                         f"{site}{urls.changes}") for release in obj.releases]
 
-    def item_title(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
-        release = item[0]
-        return f"{release.edition_kind_label}・{release.information_as_of_label}"
+    def item_title(self, item: FeedItem) -> str:
+        return f"{item.release.edition_kind_label}・{item.release.information_as_of_label}"
 
-    def item_description(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
+    def item_description(self, item: FeedItem) -> str:
         """HTML (Atom ``type="html"``): the note, the sections changed, links; every value escaped."""
-        release, changed = item
-        slug = release.briefing.slug
+        release = item.release
         parts = [format_html("<p>{}公開・{}・{}</p>", format_date_ja(to_tokyo(release.published_at).date()),
                              release.edition_kind_label, release.information_as_of_label)]
         if release.summary:
             parts.append(linebreaks(release.summary, autoescape=True))
-        parts.append(changed_sections_html(changed))
+        parts.append(changed_sections_html(item.changed))
         if release.number > 1:
-            changes = absolute_url(reverse("releases:changes", kwargs={"slug": slug}))
             parts.append(format_html('<p><a href="{}?from_release={}&amp;to_release={}">前の版からの変更点</a></p>',
-                                     changes, release.number - 1, release.number))
+                                     item.changes, release.number - 1, release.number))
         return "".join(parts)
 
-    def item_link(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
-        release = item[0]
-        return absolute_url(reverse("releases:release", kwargs={"slug": release.briefing.slug, "number": release.number}))
+    def item_link(self, item: FeedItem) -> str:
+        return item.link
 
-    def item_guid(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
-        release = item[0]
+    def item_guid(self, item: FeedItem) -> str:
+        release = item.release
         return f"tag:briefings,{to_tokyo(release.published_at):%Y-%m-%d}:{release.briefing.slug}/releases/{release.number}"
 
-    def item_pubdate(self, item: tuple[Release, list[tuple[str, str]]]) -> dt.datetime:
-        return item[0].published_at
+    def item_pubdate(self, item: FeedItem) -> dt.datetime:
+        return item.release.published_at
 
-    def item_updateddate(self, item: tuple[Release, list[tuple[str, str]]]) -> dt.datetime:
-        return item[0].published_at
+    def item_updateddate(self, item: FeedItem) -> dt.datetime:
+        return item.release.published_at
 
 
 def _announced(slug: str):  # type: ignore[no-untyped-def]
@@ -114,8 +123,9 @@ def _announced(slug: str):  # type: ignore[no-untyped-def]
 
 
 def _feed_etag(request: HttpRequest, slug: str) -> str | None:
-    row = _announced(slug).aggregate(newest=Max("pk"), count=Count("pk"))
-    return f'"feed-{FEED_VERSION}-{row["newest"]}-{row["count"]}"' if row["count"] else None
+    """The newest announced release and the last publication time: two index ends, never a count of the history."""
+    row = _announced(slug).aggregate(newest=Max("pk"), last=Max("published_at"))
+    return f'"feed-{FEED_VERSION}-{row["newest"]}-{row["last"].timestamp():.6f}"' if row["newest"] else None
 
 
 def _feed_modified(request: HttpRequest, slug: str) -> dt.datetime | None:

@@ -39,7 +39,7 @@ from releases.caching import (
     respond,
     served_while_database_down,
 )
-from releases.listing import changed_sections_html
+from releases.listing import ReleaseUrls, release_list_entry, section_history_entry
 from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
@@ -179,15 +179,16 @@ def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not page.releases and (before is not None or after is not None):
         raise Http404("版の一覧のこのページには版がありません。一覧の最初から選んでください。")
     changed = changed_sections_by_release(releases=page.releases)
+    urls = ReleaseUrls(slug)
     query = f"&kind={kind}" if kind else ""
     return render(request, "releases/release_list.html", {
         "briefing": briefing, "page": page, "kind": kind, "kinds": ReleaseKind.choices, "latest": latest,
-        "entries": [(release, changed_sections_html(changed.get(release.pk, []), css_class="changed-sections"))
-                    for release in page.releases],
-        "changes_url": reverse("releases:changes", kwargs={"slug": slug}),
+        "entries": [release_list_entry(release, changed.get(release.pk, []), urls) for release in page.releases],
         "newer_url": f"?after={page.releases[0].number}{query}" if page.newer else "",
         "older_url": f"?before={page.releases[-1].number}{query}" if page.older else "",
         "paged": before is not None or after is not None,
+        "first_shown": page.releases[0] if page.releases else None,
+        "last_shown": page.releases[-1] if page.releases else None,
         "date_value": request.GET.get("date", "")[:10] if parse_iso_day(request.GET.get("date", "")) else "",
         "corrections": history.corrections_up_to(release=latest),
         "timemap": reverse("releases:timemap", kwargs={"slug": slug}),
@@ -212,7 +213,8 @@ def _release_on_day(briefing: Briefing, name: str, day: str) -> Release:
     """The release in force at the end of ``day`` (a ``?name=`` value); ValueError or Http404 say what is wrong."""
     value = parse_iso_day(day)
     if value is None:
-        raise ValueError(f"{name}「{day[:40]}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
+        raise ValueError(f"{name}「{day[:40]}」を読み取れません。"
+                         "YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
     if is_future_day(value):
         raise ValueError(f"{name}「{day[:40]}」は未来の日付です。今日までの日付を指定してください。")
     release = history.release_as_of_date(briefing=briefing, day=value)
@@ -446,8 +448,11 @@ def section_history_page(request: HttpRequest, slug: str, key: str) -> HttpRespo
         raise Http404(f"「{briefing.title}」に公開された節「{key}」はありません。")
     more = len(entries) > HISTORY_PAGE
     entries = entries[:HISTORY_PAGE]
+    urls = ReleaseUrls(slug)
     return render(request, "releases/section_history.html", {
-        "briefing": briefing, "section": section, "entries": entries,
+        "briefing": briefing, "section": section,
+        "entries": [section_history_entry(item.entry, item.release, item.previous_number, key=section.key, urls=urls)
+                    for item in entries],
         "current": entries[0].entry if entries else None,
         "older": entries[-1].release.number if more and entries else None, "paged": bool(before),
     })
