@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -122,14 +121,19 @@ def _announced(slug: str):  # type: ignore[no-untyped-def]
     return Release.objects.filter(briefing__slug=slug, kind__in=NOTIFYING_KINDS).published().newest_first()
 
 
+def _newest_announced(slug: str) -> tuple[int, dt.datetime] | None:
+    """The newest announced release's id and publication time: one seek down ``release_as_of``, never an aggregate."""
+    return _announced(slug).values_list("pk", "published_at").first()  # type: ignore[no-any-return]
+
+
 def _feed_etag(request: HttpRequest, slug: str) -> str | None:
-    """The newest announced release and the last publication time: two index ends, never a count of the history."""
-    row = _announced(slug).aggregate(newest=Max("pk"), last=Max("published_at"))
-    return f'"feed-{FEED_VERSION}-{row["newest"]}-{row["last"].timestamp():.6f}"' if row["newest"] else None
+    newest = _newest_announced(slug)
+    return f'"feed-{FEED_VERSION}-{newest[0]}-{newest[1].timestamp():.6f}"' if newest else None
 
 
 def _feed_modified(request: HttpRequest, slug: str) -> dt.datetime | None:
-    return _announced(slug).aggregate(last=Max("published_at"))["last"]  # type: ignore[no-any-return]
+    newest = _newest_announced(slug)
+    return newest[1] if newest else None
 
 
 _feed = ReleaseFeed()
