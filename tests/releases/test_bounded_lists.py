@@ -15,6 +15,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from briefings.api.catalog import RevisionPagination
+from core.pagination import KeysetPagination
+from releases import feeds, memento, views
+from releases.api.views import ReleasePagination
 from releases.models import Release
 
 SLUG = "world-2025"
@@ -120,3 +124,14 @@ def test_lists_that_grow_with_the_history_show_a_page_and_lead_to_the_rest(clien
                 f"/briefings/{SLUG}/releases/"):
         page = client.get(url).content.decode()
         assert "<option" not in page or page.count("<option") < 6, url
+
+
+def test_every_list_that_grows_with_the_history_has_a_bounded_page():
+    """The page sizes the tests above shrink are small constants (what a full page at 5,000 releases holds)."""
+    sizes = {
+        "release list": views.RELEASE_LIST_PAGE, "section history": views.HISTORY_PAGE, "feed": feeds.FEED_SIZE,
+        "TimeMap": memento.TIMEMAP_PAGE, "/api/releases/": ReleasePagination.page_size,
+        "/api/revisions/": RevisionPagination.page_size, "/api/claims/": KeysetPagination.page_size,
+    }
+    assert {name: size for name, size in sizes.items() if not 1 <= size <= 100} == {}
+    assert issubclass(ReleasePagination, KeysetPagination) and issubclass(RevisionPagination, KeysetPagination)
