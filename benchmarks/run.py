@@ -246,6 +246,7 @@ def targets(history: History) -> list[Target]:
         Target("TimeMap", f"{base}/timemap/"),
         Target("sources page", "/sources/"),
         Target("release list API", f"/api/releases/?briefing={SLUG}"),
+        Target("revision list API", f"/api/revisions/?briefing={SLUG}"),
     ]
 
 

@@ -16,7 +16,6 @@ from functools import cache as cache_once
 from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -41,6 +40,7 @@ from releases.caching import (
     respond,
     served_while_database_down,
 )
+from releases.listing import ReleaseUrls, release_list_entry, section_history_entry
 from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
@@ -54,7 +54,7 @@ from releases.services.rendering import rendering_for
 from sources.citations import csl_to_bibtex, csl_to_ris, to_csl
 from sources.models import Source, SourceKind
 
-HISTORY_PAGE = 50
+HISTORY_PAGE = 20  # entries of a section's history, releases between two on the changes page
 DEAD_LINKS_MAX_AGE = 300  # seconds browsers and shared caches reuse a release's dead-link list
 DEAD_LINKS_TTL = 60  # seconds the server reuses it (link checks change it, publications do not)
 RELEASE_LIST_PAGE = 20
@@ -161,28 +161,72 @@ def release_detail(request: HttpRequest, slug: str, number: int, last_good: str 
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every public release, newest first, paginated: edition, dates, kind, note, what it changed."""
+    """Every public release, newest first, a page at a time: edition, dates, kind, note, what it changed.
+
+    Paged by release number (``?before=<n>`` older, ``?after=<n>`` newer) and
+    entered at any day (``?date=YYYY-MM-DD``: from the release in force then),
+    so a page costs the same at release 5,000 as at release 1.
+    """
     briefing = _briefing(slug)
     kind = request.GET.get("kind", "")
     if kind and kind not in ReleaseKind.values:
         kinds = "、".join(f"{value}（{label}）" for value, label in ReleaseKind.choices)
         return _bad_request(request, f"種別「{kind[:40]}」はありません（{kinds}）。")
-    releases = history.release_queryset(briefing=briefing, kind=kind)
     latest = history.release_latest(briefing=briefing)
     if latest is None:
         raise Http404(f"「{briefing.title}」はまだ公開されていません。")
-    paginator = Paginator(releases, RELEASE_LIST_PAGE)
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
-        raise Http404(f"版の一覧に{number[:20]}ページ目はありません（全{paginator.num_pages}ページ）。")
-    page = paginator.page(int(number))
-    changed = changed_sections_by_release(releases=list(page.object_list))
+    try:
+        before, after = _release_list_position(request, briefing)
+    except ValueError as exc:
+        return _bad_request(request, str(exc))
+    page = history.release_page(briefing=briefing, size=RELEASE_LIST_PAGE, kind=kind, before=before, after=after)
+    if not page.releases and (before is not None or after is not None):
+        raise Http404("版の一覧のこのページには版がありません。一覧の最初から選んでください。")
+    changed = changed_sections_by_release(releases=page.releases)
+    urls = ReleaseUrls(slug)
+    query = f"&kind={kind}" if kind else ""
     return render(request, "releases/release_list.html", {
         "briefing": briefing, "page": page, "kind": kind, "kinds": ReleaseKind.choices, "latest": latest,
-        "entries": [(release, changed.get(release.pk, [])) for release in page.object_list],
+        "entries": [release_list_entry(release, changed.get(release.pk, []), urls) for release in page.releases],
+        "newer_url": f"?after={page.releases[0].number}{query}" if page.newer else "",
+        "older_url": f"?before={page.releases[-1].number}{query}" if page.older else "",
+        "paged": before is not None or after is not None,
+        "first_shown": page.releases[0] if page.releases else None,
+        "last_shown": page.releases[-1] if page.releases else None,
+        "date_value": request.GET.get("date", "")[:10] if parse_iso_day(request.GET.get("date", "")) else "",
         "corrections": history.corrections_up_to(release=latest),
         "timemap": reverse("releases:timemap", kwargs={"slug": slug}),
     })
+
+
+def _release_list_position(request: HttpRequest, briefing: Briefing) -> tuple[int | None, int | None]:
+    """``(before, after)`` from ``?before=``, ``?after=`` or ``?date=``; a ValueError says what is wrong."""
+    for name in ("before", "after"):
+        value = request.GET.get(name, "")
+        if value:
+            if not value.isdigit() or not 1 <= int(value) <= history.MAX_NUMBER:
+                raise ValueError(f"{name}「{value[:20]}」は版番号（1以上の整数）で指定してください。")
+            return (int(value), None) if name == "before" else (None, int(value))
+    day = request.GET.get("date", "").strip()
+    if not day:
+        return None, None
+    return _release_on_day(briefing, "日付", day).number + 1, None
+
+
+def _release_on_day(briefing: Briefing, name: str, day: str) -> Release:
+    """The release in force at the end of ``day`` (a ``?name=`` value); ValueError or Http404 say what is wrong."""
+    value = parse_iso_day(day)
+    if value is None:
+        raise ValueError(f"{name}「{day[:40]}」を読み取れません。"
+                         "YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
+    if is_future_day(value):
+        raise ValueError(f"{name}「{day[:40]}」は未来の日付です。今日までの日付を指定してください。")
+    release = history.release_as_of_date(briefing=briefing, day=value)
+    if release is None:
+        first = history.release_first(briefing=briefing)
+        since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
+        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。{since}")
+    return release
 
 
 def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -313,17 +357,35 @@ def claim_page(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
 
 
 def timemap(request: HttpRequest, slug: str) -> HttpResponse:
-    """The Memento TimeMap of every public release (``application/link-format``)."""
-    entries = memento.timemap_entries(slug, history.release_list(briefing=_briefing(slug)))
-    body = memento.timemap_link_format(slug, entries).encode("utf-8")
+    """The Memento TimeMap (``application/link-format``), paged: the newest page, or ``?from_release=<n>``."""
+    found = _timemap_of(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    body = memento.timemap_link_format(found).encode("utf-8")
     return respond(request, body=body, etag=etag_of(body), content_type="application/link-format; charset=utf-8")
 
 
 def timemap_json(request: HttpRequest, slug: str) -> HttpResponse:
-    """The TimeMap as JSON (the Memento aggregator's shape)."""
-    entries = memento.timemap_entries(slug, history.release_list(briefing=_briefing(slug)))
-    body = json.dumps(memento.timemap_json(slug, entries), ensure_ascii=False, indent=1).encode("utf-8")
+    """The TimeMap as JSON (the Memento aggregator's shape), paged like the link-format one."""
+    found = _timemap_of(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    body = json.dumps(memento.timemap_json(found), ensure_ascii=False, indent=1).encode("utf-8")
     return respond(request, body=body, etag=etag_of(body), content_type="application/json")
+
+
+def _timemap_of(request: HttpRequest, slug: str) -> memento.TimeMap | HttpResponse:
+    briefing = _briefing(slug)
+    start = request.GET.get("from_release", "")
+    if start and not (start.isdigit() and int(start) >= 1):
+        return _bad_request(request, f"from_release「{start[:20]}」は版番号（1以上の整数）で指定してください。")
+    requested = int(start) if start else None
+    page = history.timemap_page(briefing=briefing, size=memento.TIMEMAP_PAGE, start=requested)
+    if page.last is None:
+        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+    if not page.rows:
+        raise Http404(f"TimeMap に第{start}版からのページはありません（最新は第{page.last[0]}版）。")
+    return memento.timemap_of(slug, page)
 
 
 def briefing_search(request: HttpRequest, slug: str) -> HttpResponse:
@@ -382,18 +444,21 @@ def section_history_page(request: HttpRequest, slug: str, key: str) -> HttpRespo
     briefing = _briefing(slug)
     section = briefing.sections.filter(key=key).first()
     before = request.GET.get("before", "")
-    if before and not before.isdigit():
-        return _bad_request(request, f"before「{before}」は版番号（整数）で指定してください。")
+    if before and not (before.isdigit() and 1 <= int(before) <= history.MAX_NUMBER):
+        return _bad_request(request, f"before「{before[:20]}」は版番号（1以上の整数）で指定してください。")
     entries = section_history(section=section, limit=HISTORY_PAGE + 1, before=int(before) if before else None) \
         if section is not None else []
-    if not entries and not before:
+    if section is None or not (entries or before):
         raise Http404(f"「{briefing.title}」に公開された節「{key}」はありません。")
     more = len(entries) > HISTORY_PAGE
     entries = entries[:HISTORY_PAGE]
+    urls = ReleaseUrls(slug)
     return render(request, "releases/section_history.html", {
-        "briefing": briefing, "section": section, "entries": entries,
+        "briefing": briefing, "section": section,
+        "entries": [section_history_entry(item.entry, item.release, item.previous_number, key=section.key, urls=urls)
+                    for item in entries],
         "current": entries[0].entry if entries else None,
-        "older": entries[-1].release.number if more and entries else None,
+        "older": entries[-1].release.number if more and entries else None, "paged": bool(before),
     })
 
 
@@ -410,15 +475,7 @@ def _release_param(request: HttpRequest, briefing: Briefing, name: str, *, defau
     day = request.GET.get(name)
     if not day:
         return default
-    value = parse_iso_day(day)
-    if value is None:
-        raise ValueError(f"{name}「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
-    if is_future_day(value):
-        raise ValueError(f"{name}「{day}」は未来の日付です。今日までの日付を指定してください。")
-    release = history.release_as_of_date(briefing=briefing, day=value)
-    if release is None:
-        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。")
-    return release
+    return _release_on_day(briefing, name, day)
 
 
 def source_list_page(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from briefings.models import Briefing
 from briefings.selectors.content import SnapshotClaim, SnapshotSection
 from core.api import InputSerializer
 from releases.models import Release
+from releases.selectors import history
 
 
 class ReleaseSummarySerializer(serializers.ModelSerializer[Release]):
@@ -154,7 +155,11 @@ class ReleaseSerializer(serializers.ModelSerializer[Release]):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_sections(self, release: Release) -> list[dict[str, Any]]:
-        return [{"key": e.section.key, "revision": e.revision_id} for e in release.entries.all()]
+        """The manifest: each section's key and revision, in order (the list view fetches a page's at once)."""
+        manifests = self.context.get("manifests")
+        if manifests is None:
+            manifests = history.manifests_of(releases=[release])
+        return manifests.get(release.pk, [])
 
     def get_url(self, release: Release) -> str:
         return f"/briefings/{release.briefing.slug}/releases/{release.number}/"
