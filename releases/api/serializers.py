@@ -17,12 +17,17 @@ from releases.models import Release
 from releases.selectors import history
 
 
+BRIEFING_RECENT_RELEASES = 20
+"""Releases a briefing's detail lists (newest first); the rest through ``releases_url``."""
+RELEASE_SUMMARY_FIELDS = ("number", "kind", "published_at", "information_as_of", "summary")
+
+
 class ReleaseSummarySerializer(serializers.ModelSerializer[Release]):
     digest = serializers.CharField(source="artefact.digest", help_text="sha256:<hex> of the release's artefact")
 
     class Meta:
         model = Release
-        fields = ("number", "kind", "published_at", "information_as_of", "summary", "digest")
+        fields = (*RELEASE_SUMMARY_FIELDS, "digest")
 
 
 class BriefingOutputSerializer(serializers.ModelSerializer[Briefing]):
@@ -37,14 +42,20 @@ class BriefingOutputSerializer(serializers.ModelSerializer[Briefing]):
 
 
 class BriefingDetailSerializer(BriefingOutputSerializer):
-    releases = serializers.SerializerMethodField()
+    releases = serializers.SerializerMethodField(
+        help_text=f"the newest releases, newest first (at most {BRIEFING_RECENT_RELEASES}); every release: releases_url",
+    )
+    releases_url = serializers.SerializerMethodField(help_text="every public release of the briefing, by cursor")
 
     class Meta(BriefingOutputSerializer.Meta):
-        fields = (*BriefingOutputSerializer.Meta.fields, "releases")
+        fields = (*BriefingOutputSerializer.Meta.fields, "releases", "releases_url")
 
     @extend_schema_field(ReleaseSummarySerializer(many=True))
     def get_releases(self, obj: Briefing) -> list[dict[str, Any]]:
         return ReleaseSummarySerializer(self.context["releases"], many=True).data  # type: ignore[return-value]
+
+    def get_releases_url(self, obj: Briefing) -> str:
+        return f"/api/releases/?briefing={obj.slug}"
 
 
 class SnapshotInputSerializer(InputSerializer):

@@ -23,6 +23,8 @@ from core.openapi import ERROR
 from core.pagination import KeysetPagination
 from releases.api.filters import ReleaseFilter
 from releases.api.serializers import (
+    BRIEFING_RECENT_RELEASES,
+    RELEASE_SUMMARY_FIELDS,
     BriefingDetailSerializer,
     BriefingOutputSerializer,
     ReleaseSerializer,
@@ -51,7 +53,10 @@ class BriefingDetailApi(APIView):
     @extend_schema(responses={200: BriefingDetailSerializer, 404: ERROR})
     def get(self, request: Request, slug: str) -> Response:
         briefing = briefing_get(slug=slug)
-        releases = list(Release.objects.of(briefing).published().order_by("-number").select_related("artefact"))
+        releases = list(  # the newest only: the whole list is /api/releases/?briefing=<slug>, by cursor
+            Release.objects.of(briefing).published().order_by("-number").select_related("artefact")
+            .only(*RELEASE_SUMMARY_FIELDS, "artefact__digest")[:BRIEFING_RECENT_RELEASES]
+        )
         if not releases:
             raise NotFound(f"ブリーフィング「{slug}」は公開されていません。")
         return Response(BriefingDetailSerializer(briefing, context={"releases": releases}).data)
