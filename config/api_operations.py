@@ -103,8 +103,9 @@ REVIEWED = {**STAFF_REVISION, "reviewed_by": 9, "reviewed_at": "2025-03-12T15:00
 OPERATIONS: dict[str, Doc] = {
     "briefings_list": Doc("List briefings", "Briefings with at least one public release.", BRIEFING),
     "briefings_retrieve": Doc(
-        "Get a briefing", "A briefing with its public releases, newest first (number, dates, kind, note, digest).",
-        {**BRIEFING, "releases": [RELEASE_SUMMARY]},
+        "Get a briefing", "A briefing with its newest releases (at most 20, newest first: number, dates, kind, note, "
+        "digest) and releases_url, the cursor-paginated list of every release.",
+        {**BRIEFING, "releases": [RELEASE_SUMMARY], "releases_url": "/api/releases/?briefing=world-2025"},
     ),
     "briefings_snapshot_retrieve": Doc(
         "Get a snapshot of a briefing",
