@@ -43,16 +43,16 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
     """The sentence with ``anchor`` in ``briefing``, or ``None`` if no public release shows it.
 
     ``number``: show it as release ``number`` has it (``None`` if that release
-    does not show it is the caller's 404). Queries: the anchor rows, the first
-    and last releases, the artefact, the events.
+    does not show it is the caller's 404). Queries: the span of releases showing
+    it, the first and last releases, the artefact, the events: the same number
+    and the same index walks whatever the length of the history.
     """
     if number is not None and not 0 < number <= MAX_NUMBER:
         return None
-    rows = list(ClaimAnchor.objects.filter(briefing=briefing, anchor=anchor).values_list("revision_id", "claim_id"))
-    if not rows:
-        return None
-    revisions = [revision_id for revision_id, _claim in rows]
-    releases = Release.objects.of(briefing).published().filter(entries__revision_id__in=revisions)
+    # A sentence unchanged for years is in thousands of revisions: its anchor rows stay in the database
+    # (subqueries), never a list in Python or an IN list of ids.
+    anchored = ClaimAnchor.objects.filter(briefing=briefing, anchor=anchor)
+    releases = Release.objects.of(briefing).published().filter(entries__revision_id__in=anchored.values("revision_id"))
     span = releases.aggregate(first=Min("number"), last=Max("number"), count=Count("pk", distinct=True))
     if not span["count"]:
         return None
@@ -78,7 +78,6 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
         Release.objects.of(briefing).published().filter(number__gt=last.number).order_by("number").first()
     )
     links = EventLink.objects.select_related("event").order_by("event__occurred_on", "event__key")
-    claim_ids = [claim_id for _revision, claim_id in rows]
     return ClaimView(
         anchor=anchor,
         section_key=section.key,
@@ -92,6 +91,6 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
         footnotes=[note for note in content.footnotes if note.key in keys],
         numbers=content.numbers,
         access_date=dt.date.fromisoformat(shown.document["access_date"]) if shown.document.get("access_date") else None,
-        claim_events=list(links.filter(claim_id__in=claim_ids)),
+        claim_events=list(links.filter(claim_id__in=anchored.values("claim_id"))),
         section_events=list(links.filter(section__key=section.key, section__briefing=briefing, claim__isnull=True)),
     )
