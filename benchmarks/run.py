@@ -60,7 +60,7 @@ from benchmarks.bulk import Drafts, publish_import_bulk  # noqa: E402
 from benchmarks.floor.models import StoredResponse  # noqa: E402
 from benchmarks.peer.models import SectionText  # noqa: E402
 from briefings.markup import parse_revision  # noqa: E402
-from briefings.models import Briefing  # noqa: E402
+from briefings.models import Briefing, SectionRevision  # noqa: E402
 from briefings.services.transitions import revisions_publish_import  # noqa: E402
 from core.dates import TOKYO, end_of_day_tokyo, to_tokyo  # noqa: E402
 from releases.models import ClaimAnchor, LiveState, Release  # noqa: E402
@@ -131,6 +131,10 @@ class History:
         )
         self.peer = list(SectionText.objects.all())
         self._peer_history(START)
+
+    def revisions(self) -> int:
+        """How many section revisions the history has."""
+        return SectionRevision.objects.filter(section__briefing=self.briefing).count()
 
     def _peer_history(self, when: dt.datetime) -> None:
         historical = SectionText.history.model
@@ -204,7 +208,7 @@ def targets(history: History) -> list[Target]:
     release = Release.objects.get(briefing=history.briefing, number=middle)
     day = to_tokyo(release.published_at).date()
     section = history.templates[len(history.templates) // 2].section.key
-    anchor = ClaimAnchor.objects.filter(briefing=history.briefing, revision_id=history.current[1]).values_list(
+    anchor = ClaimAnchor.objects.filter(briefing=history.briefing, revision_id=history.drafts.current[1]).values_list(
         "anchor", flat=True).first()
     base = f"/briefings/{SLUG}"
     return [
@@ -548,6 +552,7 @@ def run(
     history = History()
     lines = [f"### {label}", ""]
     results = []
+    previous = 1
     for size in sizes:
         started = time.perf_counter()
         publishing = history.grow_to(size)
@@ -559,6 +564,9 @@ def run(
         result.publish_ms = publishing * 1000 if publishing is not None else None
         results.append(result)
         lines += size_table(label, result)
+        lines += [f"Built from {previous:,} to {size:,} release{'s' if size > 1 else ''} in {built:.0f} s "
+                  f"({history.revisions():,} revisions); database: {database_size()}.", ""]
+        previous = size
         page_ratio, snapshot_ratio = ratios(result)
         print(f"{label} {size:,} releases (built in {built:.1f} s): page ÷ floor {page_ratio:.2f}×, "
               f"snapshot ÷ floor {snapshot_ratio:.2f}×", flush=True)
@@ -570,6 +578,16 @@ def run(
         if rates:
             lines += ["", *http_table(rates, seconds=http_seconds, cache_url=http_cache_url)]
     return "\n".join(lines) + "\n"
+
+
+def database_size() -> str:
+    """The size of the benchmark's database on disk (PostgreSQL), or of the SQLite file."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            return str(cursor.fetchone()[0])
+    name = Path(str(connection.settings_dict["NAME"]))
+    return f"{name.stat().st_size / 2**20:,.0f} MB" if name.exists() else "in memory"
 
 
 def main() -> None:
