@@ -543,8 +543,10 @@ def _wait(port: int) -> None:
 
 def run(
     *, label: str, sizes: list[int], runs: int, http_seconds: int = 0, http_cache_url: str = "", scale: bool = False,
+    out: Path | None = None,
 ) -> str:
-    """Build the history up to each size, measure, and return the Markdown report."""
+    """Build the history up to each size, measure, and return the Markdown report (also written to ``out``
+    after each size)."""
     # As Django's test runner does: keep one connection instead of reconnecting per request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -570,6 +572,9 @@ def run(
         page_ratio, snapshot_ratio = ratios(result)
         print(f"{label} {size:,} releases (built in {built:.1f} s): page ÷ floor {page_ratio:.2f}×, "
               f"snapshot ÷ floor {snapshot_ratio:.2f}×", flush=True)
+        if out is not None:  # what is measured so far survives a run stopped before the largest size
+            partial = lines + (scale_table(label, results) if scale and len(results) > 1 else [])
+            out.write_text("\n".join(partial) + "\n", encoding="utf-8")
     if scale:
         lines += scale_table(label, results)
     lines += [f"#### {label}: the as-of read against django-simple-history", "", *peer_table(results)]
@@ -604,7 +609,7 @@ def main() -> None:
     if not sizes or sizes[0] < 1:
         parser.error("--sizes: numbers of releases, 1 or more")
     report = run(label=args.label, sizes=sizes, runs=max(1, args.runs), http_seconds=args.http,
-                 http_cache_url=args.http_cache_url, scale=args.scale)
+                 http_cache_url=args.http_cache_url, scale=args.scale, out=Path(args.out))
     print(report)
     Path(args.out).write_text(report, encoding="utf-8")
 
