@@ -346,7 +346,8 @@ def size_table(label: str, result: Measured) -> list[str]:
     page_ratio, snapshot_ratio = ratios(result)
     lines = [
         f"#### {label}: {result.size:,} release{'s' if result.size > 1 else ''}"
-        + (f" (publishing the last release through the service: {result.publish_ms:.0f} ms)" if result.publish_ms else ""),
+        + (f" (publishing the last release through the service: {result.publish_ms:.0f} ms)"
+           if result.publish_ms else ""),
         "",
         "| request | uncached median / p95 (ms) | queries | cached median / p95 (ms) | queries | bytes |",
         "|---|---:|---:|---:|---:|---:|",
