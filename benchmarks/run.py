@@ -40,7 +40,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +228,7 @@ def targets(history: History) -> list[Target]:
         Target("TimeMap", f"{base}/timemap/"),
         Target("sources page", "/sources/"),
         Target("release list API", f"/api/releases/?briefing={SLUG}"),
+        Target("revision list API", f"/api/revisions/?briefing={SLUG}"),
     ]
 
 
@@ -425,12 +426,30 @@ def scale_table(label: str, results: list[Measured]) -> list[str]:
     return lines
 
 
-def http_throughput(client: Client, seconds: int, page_url: str, cache_url: str = "") -> dict[str, float]:
+WRK_SCRIPT = ROOT / "benchmarks" / "wrk_summary.lua"
+
+
+@dataclass
+class HttpRuns:
+    """What wrk reported for one target over the rounds."""
+
+    rates: list[float]
+    """Requests per second, one per round."""
+    requests: int = 0
+    bytes: int = 0
+    errors: int = 0
+    """Socket errors and answers of status 400 or more; for a conditional target, every answer but a 304."""
+    statuses: dict[int, int] = field(default_factory=dict)
+    """Answers by status (counted for the conditional target only: counting costs wrk every header)."""
+
+
+def http_throughput(client: Client, seconds: int, page_url: str, cache_url: str = "") -> dict[str, Any]:
     """Requests per second under gunicorn (production settings) of a cached page, its 304, the floor and a static file.
 
     ``cache_url``: the shared cache the servers use (Redis in production); empty:
     per-process memory. The page is measured with the per-process layer in front
     of the shared cache (the default) and without it (the shared cache only).
+    Returns ``HttpRuns`` by target name, and the page's size under ``bytes``.
     """
     if not shutil.which("wrk"):
         return {}
@@ -455,34 +474,42 @@ def http_throughput(client: Client, seconds: int, page_url: str, cache_url: str 
         etag = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%header{etag}",
                                f"http://127.0.0.1:{servers[True][0]}{page_url}"],
                               capture_output=True, text=True, check=True).stdout.strip()
-        rates: dict[str, list[float]] = {target.name: [] for target in chosen}
-        errors = dict.fromkeys(rates, 0)
+        runs = {target.name: HttpRuns(rates=[]) for target in chosen}
         for _round in range(3):  # alternate, and report the median of three rounds of each
             for target in chosen:
                 header = ["-H", f"If-None-Match: {etag}"] if target.conditional else []
                 out = subprocess.run(
-                    ["wrk", "-t2", "-c50", f"-d{seconds}s", *header,
+                    ["wrk", "-t2", "-c50", f"-d{seconds}s", "-s", str(WRK_SCRIPT), *header,
                      f"http://127.0.0.1:{servers[target.local_layer][0]}{target.path}"],
                     capture_output=True, text=True, check=True,
+                    env={**os.environ, "WRK_COUNT_STATUSES": "1" if target.conditional else "0"},
                 ).stdout
-                line = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
-                rates[target.name].append(float(line.split()[1]))
-                if target.conditional:  # a 304 is what it asks for (wrk counts it as non-2xx): count the others
-                    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-                    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-                    errors[target.name] += total - (int(non_2xx.group(1)) if non_2xx else 0)
-                    continue
-                errors[target.name] += sum(1 for line in out.splitlines()
-                                           if "Non-2xx" in line or "Socket errors" in line)
-        results = {name: statistics.median(values) for name, values in rates.items()}
-        results.update({f"{name}_errors": float(count) for name, count in errors.items()})
-        results["bytes"] = float(len(body))
-        return results
+                _tally(runs[target.name], out, conditional=target.conditional)
+        return {**runs, "bytes": len(body)}
     finally:
         for _port, server in servers.values():
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=20)
         shutil.rmtree(static_dir, ignore_errors=True)
+
+
+def _tally(runs: HttpRuns, out: str, *, conditional: bool) -> None:
+    """Add one wrk run (its output with ``wrk_summary.lua``'s lines) to ``runs``."""
+    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+    runs.rates.append(float(rate.split()[1]))
+    summary = re.search(r"^summary (.*)$", out, re.MULTILINE)
+    if summary is None:
+        raise RuntimeError(f"wrk printed no summary (is {WRK_SCRIPT} in use?):\n{out}")
+    fields = {name: int(value) for name, value in (pair.split("=") for pair in summary.group(1).split())}
+    runs.requests += fields["requests"]
+    runs.bytes += fields["bytes"]
+    statuses = {int(status): int(count) for status, count in re.findall(r"^status (\d+) (\d+)$", out, re.MULTILINE)}
+    for status, count in statuses.items():
+        runs.statuses[status] = runs.statuses.get(status, 0) + count
+    if conditional:  # what it asks for is a 304: every other answer is an error
+        runs.errors += fields["socket_errors"] + sum(count for status, count in statuses.items() if status != 304)
+    else:
+        runs.errors += fields["socket_errors"] + fields["status_errors"]
 
 
 def _gunicorn(*, cache_url: str, local_layer: bool) -> tuple[int, subprocess.Popen[bytes]]:
@@ -500,29 +527,49 @@ def _gunicorn(*, cache_url: str, local_layer: bool) -> tuple[int, subprocess.Pop
     return port, server
 
 
-def http_table(rates: dict[str, float], *, seconds: int, cache_url: str) -> list[str]:
-    """The HTTP table and its ratios: cached page ÷ static file, 304 ÷ 200."""
+def http_table(results: dict[str, Any], *, seconds: int, cache_url: str) -> list[str]:
+    """The HTTP table and its ratios: cached page ÷ static file, 304 ÷ 200 (requests per second and bytes)."""
     shared = "Redis" if cache_url.startswith("redis") else "per-process memory"
     rows = [
         ("page", f"release 1 page, cached: per-process layer in front of {shared}"),
-        ("page_304", "the same page, conditional (`If-None-Match` with the server's ETag; errors: not a 304)"),
+        ("page_304", "the same page, conditional (`If-None-Match` with the server's ETag)"),
         ("page_shared_only", f"the same page, {shared} only (`RELEASE_PAGE_LOCAL_BYTES=0`)"),
         ("floor", "floor view (one stored row of the same bytes)"),
         ("static", "static file of the same size (WhiteNoise, same server)"),
     ]
+    runs: dict[str, HttpRuns] = {name: results[name] for name, _title in rows}
+    rate = {name: statistics.median(run.rates) for name, run in runs.items()}
+
+    def answers(name: str) -> str:
+        run = runs[name]
+        if name == "page_304":
+            others = sum(count for status, count in run.statuses.items() if status != 304)
+            return f"304: {run.statuses.get(304, 0):,}; other: {others:,}; errors: {run.errors:,}"
+        return f"errors: {run.errors:,}"
+
+    def per_response(name: str) -> float:
+        return runs[name].bytes / max(1, runs[name].requests)
+
+    paired = [page / static for page, static in zip(runs["page"].rates, runs["static"].rates, strict=True)]
+    cost_304 = [page / revalidated
+                for page, revalidated in zip(runs["page"].rates, runs["page_304"].rates, strict=True)]
     return [
         f"HTTP under gunicorn (2 workers × 4 threads, production settings, shared cache: {shared}), "
-        f"`wrk -t2 -c50 -d{seconds}s` on 127.0.0.1, median of three alternating rounds, "
-        f"a {rates['bytes'] / 1024:.0f} KiB page:",
+        f"`wrk -t2 -c50 -d{seconds}s` on 127.0.0.1, three alternating rounds (median, and the rounds' range), "
+        f"a {results['bytes'] / 1024:.0f} KiB page; answers counted by `benchmarks/wrk_summary.lua`:",
         "",
-        "| target | requests/s | errors reported |",
-        "|---|---:|---:|",
-        *(f"| {title} | {rates[name]:,.0f} | {int(rates[name + '_errors'])} |" for name, title in rows),
+        "| target | requests/s | range | bytes per response | answers |",
+        "|---|---:|---:|---:|---|",
+        *(f"| {title} | {rate[name]:,.0f} | {min(runs[name].rates):,.0f}–{max(runs[name].rates):,.0f} "
+          f"| {per_response(name):,.0f} | {answers(name)} |" for name, title in rows),
         "",
-        f"Cached page ÷ static file: **{rates['page'] / rates['static']:.2f}** (goal ≥ 0.8; "
-        f"{shared} only: {rates['page_shared_only'] / rates['static']:.2f}); page ÷ floor: "
-        f"{rates['page'] / rates['floor']:.2f}; a 304 costs **{rates['page'] / rates['page_304']:.2f}×** a 200 "
-        "(requests per second: higher is better).",
+        f"Cached page ÷ static file: **{rate['page'] / rate['static']:.2f}** (goal ≥ 0.8; each round: "
+        f"{', '.join(f'{ratio:.2f}' for ratio in paired)}; {shared} only: "
+        f"{rate['page_shared_only'] / rate['static']:.2f}); page ÷ floor: {rate['page'] / rate['floor']:.2f}. "
+        f"A 304 takes **{rate['page'] / rate['page_304']:.2f}×** the server time of a 200 (requests per second "
+        f"of the 200 ÷ of the 304; each round: {', '.join(f'{ratio:.2f}' for ratio in cost_304)}) and "
+        f"**{per_response('page_304') / per_response('page'):.1%}** of its bytes "
+        f"({per_response('page_304'):,.0f} against {per_response('page'):,.0f}).",
     ]
 
 
@@ -580,9 +627,9 @@ def run(
         lines += scale_table(label, results)
     lines += [f"#### {label}: the as-of read against django-simple-history", "", *peer_table(results)]
     if http_seconds:
-        rates = http_throughput(client, http_seconds, f"/briefings/{SLUG}/releases/1/", cache_url=http_cache_url)
-        if rates:
-            lines += ["", *http_table(rates, seconds=http_seconds, cache_url=http_cache_url)]
+        http = http_throughput(client, http_seconds, f"/briefings/{SLUG}/releases/1/", cache_url=http_cache_url)
+        if http:
+            lines += ["", *http_table(http, seconds=http_seconds, cache_url=http_cache_url)]
     return "\n".join(lines) + "\n"
 
 

@@ -61,13 +61,15 @@ MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks, redirects, sessions
     "core.proxy.ForwardedForMiddleware",  # the client's address behind TRUSTED_PROXIES
     "core.logging.RequestLogMiddleware",  # request id + one log line per request
+    # Reader pages this process served, kept with the headers the three below add: a hit
+    # skips everything but logging (releases/caching.py says what still applies to it).
+    "releases.caching.LocalPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",  # outermost with the two around it: every response gets the headers
+    "csp.middleware.CSPMiddleware",  # with the two around it: every response gets the headers (hits: kept ones)
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.request_guard.RequestGuardMiddleware",
     "core.throttling.LoginAttemptLockMiddleware",
-    "releases.caching.LocalPageMiddleware",  # reader pages this process served: before sessions, auth, the view
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.locale.FixedLocaleMiddleware",  # Japanese for everyone (the admin too), no Vary: Accept-Language
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connections (processes x DB_POOL_MAX_SIZE): give it at least as many connections
     # as the process has threads, or requests queue for one.
     DATABASES["default"]["OPTIONS"] = {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5)}
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        # Django's queries are bound on the client and never prepared, whatever this says; the release
+        # page's lookup asks for a prepared statement explicitly (releases/selectors/pages.py), which
+        # needs a threshold. 0 behind a PgBouncer in transaction mode older than 1.21.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1_000_000
     if env_bool("DB_POOL"):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
@@ -354,6 +361,10 @@ RELEASE_PDF_AT_PUBLISH = env_bool("RELEASE_PDF_AT_PUBLISH", default=True)
 # Bytes of reader pages each process keeps in its own memory in front of the shared cache
 # (releases.caching.LocalPageMiddleware; 0 turns the layer off). About 230 pages of 140 KiB.
 RELEASE_PAGE_LOCAL_BYTES = env_int("RELEASE_PAGE_LOCAL_BYTES", 32 * 1024 * 1024)
+# Seconds a process trusts the page and live-state generations it last read from the shared
+# cache: how late a publication made through another process can reach this one's memory
+# (0: read them on every request, a Redis round trip per hit).
+RELEASE_PAGE_LOCAL_RECHECK = env_float("RELEASE_PAGE_LOCAL_RECHECK", 0.1)
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

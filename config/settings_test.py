@@ -25,6 +25,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "https://briefings.example.org"  # deliberately not the test client's Host
 RELEASE_PDF_AT_PUBLISH = False  # about a second per publication: tests that need the PDF ask for it
+# Every request reads the page generations: tests empty the cache between and within tests
+# ("the TTL passed"), which a remembered stamp would outlive for a second; tests of the
+# interval set their own (tests/releases/test_local_pages.py).
+RELEASE_PAGE_LOCAL_RECHECK = 0.0
 # Rate limits far above what any test sends from 127.0.0.1; tests of the limits set their own.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,

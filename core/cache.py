@@ -65,6 +65,28 @@ breaker = _Breaker()
 
 
 class DegradingRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        """One ``redis.Redis`` per connection pool, made once (Django makes one per call).
+
+        A client holds no connection of its own (each command borrows one from
+        the pool), so threads share it; making one cost about 100 µs, half of a
+        cache read, on every page the process's memory does not hold.
+        """
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients.setdefault(index, self._client(connection_pool=self._get_pool(index)))
+        return client
+
+    def _get_pool(self, index: int) -> Any:
+        if index not in self._pools:
+            self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+        return self._pools[index]
+
     def _guard(self, call: Callable[[], T], fallback: Callable[[], T]) -> T:
         server = str(self._servers[0])
         if breaker.is_open(server):

@@ -1,4 +1,4 @@
-"""Pagination of API lists over tables that grow without bound (claims: hundreds of thousands of rows).
+"""Pagination of API lists over tables that grow without bound (claims, revisions, releases).
 
 ``PageNumberPagination`` (the default) counts the whole filtered table on every
 page and walks ``OFFSET`` rows to reach a deep one; both grow with the history.
@@ -23,6 +23,8 @@ class KeysetPagination(CursorPagination):
     """Cursor pagination, 50 a page; subclasses set ``ordering`` (an indexed, stable order)."""
 
     page_size = 50
+    example_path = "/api/claims/"
+    """The list's path, for the schema's examples of ``next`` and ``previous``."""
     cursor_query_description = "The page to fetch: the `next` or `previous` URL of the page before (opaque)."
 
     def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: APIView | None = None) -> Any:
@@ -37,6 +39,6 @@ class KeysetPagination(CursorPagination):
         response = super().get_paginated_response_schema(schema)
         for name, cursor in (("next", "cD00ODY%3D"), ("previous", "cj0xJnA9NDg3")):
             response["properties"][name]["example"] = (
-                f"https://briefings.example.org/api/claims/?{self.cursor_query_param}={cursor}"
+                f"https://briefings.example.org{self.example_path}?{self.cursor_query_param}={cursor}"
             )
         return response

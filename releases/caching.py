@@ -21,18 +21,23 @@ cannot be reached, ``served_while_database_down`` answers with that copy
 (its live part as it was when rendered) instead of a 503.
 
 **Hits at static-file speed** (``LocalPageMiddleware``): each process also keeps
-the pages it served, by path, in a small LRU in its own memory (bounded in
-bytes: ``RELEASE_PAGE_LOCAL_BYTES``), with every header the inner middleware
-added. A hit is answered (200, or 304 on a matching ``If-None-Match``) before
-the session, authentication, CSRF and messages middleware and the view run:
-no database query, no rendering, no page fetched from Redis. An entry is valid
-while its *validity stamp* is unchanged: the page generation (bumped on every
-publication, ``purge_after_publication``), the live-state generation
-(``releases.services.live``: events, sources), and today's date (access
-dates); and for at most ``LOCAL_TTL`` seconds (what changes without a signal,
-bounded as the live state is). The generations live in the shared cache
-(Redis), so a publication through any process reaches every process at its
-next request: one small ``get_many`` per request, not the page.
+the pages it served, by scheme and path, in a small LRU in its own memory
+(bounded in bytes: ``RELEASE_PAGE_LOCAL_BYTES``), with every header the
+middleware inside it added (security headers, CSP, permissions policy
+included). A hit is answered (200, or 304 on a matching ``If-None-Match``)
+right after the request log, before the security headers are rebuilt and
+before the session, authentication, CSRF and messages middleware and the view
+run: no database query, no rendering, no page fetched from Redis, no Redis
+round trip. An entry is valid while its *validity stamp* is unchanged: the
+page generation (bumped on every publication, ``purge_after_publication``),
+the live-state generation (``releases.services.live``: events, sources), and
+today's date (access dates); and for at most ``LOCAL_TTL`` seconds (what
+changes without a signal, bounded as the live state is). The generations live
+in the shared cache (Redis); each process reads them at most once every
+``RELEASE_PAGE_LOCAL_RECHECK`` seconds (``RememberedStamp``, a tenth of a
+second by default), so a publication through any process reaches every other
+process within that interval, and the process that published at its next
+request.
 
 A conditional request that misses the local layer is still answered 304 before
 the body is fetched: the page's ETag and headers are kept under their own small
@@ -78,6 +83,8 @@ LOCAL_PAGE_ATTRIBUTE = "release_page_cacheable"  # set on a response by cached_r
 ETAG_OF_INPUTS = "etag_of_inputs"
 """Set by a renderer whose page is a pure function of a few inputs: their digest is the ETag (no hash of the body)."""
 _NOT_KEPT = frozenset({"set-cookie"})
+_NOT_IN_304 = frozenset({"content-type", "content-length"})
+_CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,7 @@ def purge_after_publication(*, backdated: bool) -> None:
 
 def live_generation_bump() -> None:
     """Make every process's local copies of reader pages stale: what they show beside the frozen text changed."""
+    remembered_stamp.forget()  # this process at once; the others within RELEASE_PAGE_LOCAL_RECHECK seconds
     try:
         cache.incr(LIVE_GENERATION_KEY)
     except ValueError:  # not there yet (or evicted): any new value differs from the stamps in use
@@ -198,7 +206,8 @@ def live_generation_bump() -> None:
 
 def page_generation_bump() -> None:
     """Make every process's local copies of reader pages stale (a release was published or the cache purged)."""
-    local_pages.clear()  # this process at once; the others at their next request, through the shared cache
+    local_pages.clear()  # this process at once; the others within RELEASE_PAGE_LOCAL_RECHECK seconds
+    remembered_stamp.forget()
     try:
         cache.incr(PAGE_GENERATION_KEY)
     except ValueError:  # not there yet (or evicted, or the cache emptied): a new value unlike any in use
@@ -220,21 +229,24 @@ class LocalPage:
     body: bytes
     etag: str
     headers: tuple[tuple[str, str], ...]
+    """Every header of the 200 as the middleware inside the local layer left it (security headers included)."""
     vary: frozenset[str]
     """Request headers the page varies on (``Accept-Datetime``): a request carrying one takes the full path."""
     stamp: tuple[Any, ...]
     expires: float
 
+    @functools.cached_property
+    def headers_304(self) -> tuple[tuple[str, str], ...]:
+        """The 200's headers without those describing its body (a 304 has none)."""
+        return tuple((name, value) for name, value in self.headers if name.lower() not in _NOT_IN_304)
+
     def response(self, request: HttpRequest) -> HttpResponse:
         """The stored 200, or a 304 with the same headers when ``If-None-Match`` names the ETag."""
         response: HttpResponse
         if if_none_match(request, self.etag):
-            response = HttpResponseNotModified()
-            headers = [(name, value) for name, value in self.headers
-                       if name.lower() not in {"content-type", "content-length"}]
+            response, headers = HttpResponseNotModified(), self.headers_304
         else:
-            response = HttpResponse(self.body)
-            headers = list(self.headers)
+            response, headers = HttpResponse(self.body), self.headers
         for name, value in headers:
             response[name] = value
         return response
@@ -310,33 +322,87 @@ def validity_stamp() -> tuple[Any, ...] | None:
     return page_generation, generations.get(LIVE_GENERATION_KEY), today_tokyo()
 
 
+class RememberedStamp:
+    """The validity stamp this process last read, trusted for ``RELEASE_PAGE_LOCAL_RECHECK`` seconds (thread-safe).
+
+    Reading the generations from the shared cache on every hit was a round trip
+    to Redis costing more than the rest of the hit; a process now reads them at
+    most once per interval, so a publication or live change made through
+    another process reaches it within that interval (a tenth of a second by
+    default: at full load about one hit in a hundred reads them; 0 reads on
+    every request). The process that made the change forgets its stamp at once
+    (``page_generation_bump``, ``live_generation_bump``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: tuple[tuple[Any, ...] | None, float, int] = (None, 0.0, 0)
+        """(stamp, trusted until on the monotonic clock, times forgotten): one tuple, replaced whole."""
+
+    def get(self) -> tuple[Any, ...] | None:
+        """The stamp read at most ``RELEASE_PAGE_LOCAL_RECHECK`` seconds ago, or a fresh one."""
+        stamp, until, forgotten = self._held
+        now = time.monotonic()
+        if now < until:
+            return stamp
+        stamp = validity_stamp()  # read after ``now``: the interval counts from before the read
+        with self._lock:
+            if self._held[2] == forgotten:  # a bump in between must not be overwritten by what was read before it
+                self._held = (stamp, now + settings.RELEASE_PAGE_LOCAL_RECHECK, forgotten)
+        return stamp
+
+    def forget(self) -> None:
+        """Read the stamp again at the next request (this process changed it)."""
+        with self._lock:
+            self._held = (None, 0.0, self._held[2] + 1)
+
+
+remembered_stamp = RememberedStamp()
+
+
 class LocalPageMiddleware:
-    """Serve reader pages this process already served from its own memory, before sessions and the view.
+    """Serve reader pages this process already served from its own memory, before everything but logging.
 
     Only anonymous-looking cacheable answers are kept: a GET without a query
-    string, answered 200 by ``cached_release_page`` without a cookie and
-    without ``Vary: Cookie`` (the page is the same for every reader, as the
-    shared page cache already assumes). Placed after the request guard (its
-    refusals still apply) and before ``SessionMiddleware``.
+    string or a body, answered 200 by ``cached_release_page`` without a cookie
+    and without ``Vary: Cookie`` (the page is the same for every reader, as the
+    shared page cache already assumes).
+
+    Placed right after the request log (a hit is logged, with its request id)
+    and before the security, CSP and permissions-policy middleware: a page is
+    kept with the headers they added, so a hit answers with the same headers
+    without rebuilding them per request. What those middleware and the request
+    guard decide from the request itself still applies:
+
+    * pages are kept per scheme (``request.scheme``): HSTS is sent on https
+      only, and with ``SECURE_SSL_REDIRECT`` an http request is redirected by
+      the full path (a redirect is never kept, so no http copy exists);
+    * a request with a body (``Content-Length``, which the request guard may
+      refuse) or a query string takes the full path, and a path the guard
+      refuses (NUL) is never kept;
+    * a page whose CSP carries a nonce is never kept (a nonce is per response);
+    * the Host is checked against ``ALLOWED_HOSTS`` on every hit.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (request.method != "GET" or request.META.get("QUERY_STRING") or not request.path.startswith(READER_PREFIX)
-                or not settings.RELEASE_PAGE_LOCAL_BYTES):
+        meta = request.META
+        if (request.method != "GET" or meta.get("QUERY_STRING") or meta.get("CONTENT_LENGTH", "0") != "0"
+                or not request.path.startswith(READER_PREFIX) or not settings.RELEASE_PAGE_LOCAL_BYTES):
             return self.get_response(request)
-        stamp = validity_stamp()  # before the view reads the database: a publication after this makes it stale
+        stamp = remembered_stamp.get()  # read before the view reads the database: a publication after makes it stale
         if stamp is None:
             return self.get_response(request)
-        page = local_pages.get(request.path, stamp)
+        key = local_key(request)
+        page = local_pages.get(key, stamp)
         if page is not None and not any(name in request.headers for name in page.vary):
             request.get_host()  # ALLOWED_HOSTS, as on every other path (DisallowedHost is a 400)
             return page.response(request)
         response = self.get_response(request)
         if _keepable(response):
-            local_pages.put(request.path, LocalPage(
+            local_pages.put(key, LocalPage(
                 body=response.content, etag=response["ETag"],
                 headers=tuple((name, value) for name, value in response.items() if name.lower() not in _NOT_KEPT),
                 vary=frozenset(part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()),
@@ -345,7 +411,13 @@ class LocalPageMiddleware:
         return response
 
 
+def local_key(request: HttpRequest) -> str:
+    """What a page is kept under: its path and scheme (an https answer carries HSTS, an http one must not)."""
+    return f"{request.scheme}:{request.path}"
+
+
 def _keepable(response: HttpResponse) -> bool:
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",")}
     return (getattr(response, LOCAL_PAGE_ATTRIBUTE, False) and response.status_code == 200
-            and not response.streaming and not response.cookies and "cookie" not in vary and response.has_header("ETag"))
+            and not response.streaming and not response.cookies and "cookie" not in vary and response.has_header("ETag")
+            and not any("'nonce-" in response.get(header, "") for header in _CSP_HEADERS))

@@ -12,11 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, linebreaks
 from django.views.decorators.http import condition
 
 from briefings.models import NOTIFYING_KINDS, Briefing
@@ -24,10 +23,11 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import format_date_ja, to_tokyo
 from core.errors import NotFound
 from core.site import absolute_url
+from releases.listing import ReleaseUrls, changed_sections_html
 from releases.models import Release
 from releases.selectors.changes import changed_sections_by_release
 
-FEED_SIZE = 50
+FEED_SIZE = 20  # the newest releases; older ones are on the release list
 FEED_VERSION = "2"  # bump when an entry's content changes shape
 
 
@@ -38,6 +38,16 @@ class FeedSubject:
     briefing: Briefing
     releases: list[Release]
     changed: dict[int, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry: the release, the sections it changed, and absolute URLs made once per feed (not per entry)."""
+
+    release: Release
+    changed: list[tuple[str, str]]
+    link: str
+    changes: str
 
 
 class ReleaseFeed(Feed):  # type: ignore[type-arg]
@@ -71,57 +81,59 @@ class ReleaseFeed(Feed):  # type: ignore[type-arg]
     def author_name(self, obj: FeedSubject) -> str:
         return obj.briefing.author or obj.briefing.publication or "政策ブリーフィング"
 
-    def items(self, obj: FeedSubject) -> list[tuple[Release, list[tuple[str, str]]]]:
-        return [(release, obj.changed.get(release.pk, [])) for release in obj.releases]
+    def items(self, obj: FeedSubject) -> list[FeedItem]:
+        urls = ReleaseUrls(obj.briefing.slug)
+        site = absolute_url("/").removesuffix("/")
+        return [FeedItem(release, obj.changed.get(release.pk, []), f"{site}{urls.release(release.number)}",
+                         f"{site}{urls.changes}") for release in obj.releases]
 
-    def item_title(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
-        release = item[0]
-        return f"{release.edition_kind_label}・{release.information_as_of_label}"
+    def item_title(self, item: FeedItem) -> str:
+        return f"{item.release.edition_kind_label}・{item.release.information_as_of_label}"
 
-    def item_description(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
+    def item_description(self, item: FeedItem) -> str:
         """HTML (Atom ``type="html"``): the note, the sections changed, links; every value escaped."""
-        release, changed = item
-        slug = release.briefing.slug
+        release = item.release
         parts = [format_html("<p>{}公開・{}・{}</p>", format_date_ja(to_tokyo(release.published_at).date()),
                              release.edition_kind_label, release.information_as_of_label)]
         if release.summary:
             parts.append(linebreaks(release.summary, autoescape=True))
-        if changed:
-            parts.append(format_html("<ul>{}</ul>", format_html_join(
-                "", "<li>{}{}</li>", ((label, f"：{summary}" if summary else "") for label, summary in changed)
-            )))
+        parts.append(changed_sections_html(item.changed))
         if release.number > 1:
-            changes = absolute_url(reverse("releases:changes", kwargs={"slug": slug}))
             parts.append(format_html('<p><a href="{}?from_release={}&amp;to_release={}">前の版からの変更点</a></p>',
-                                     changes, release.number - 1, release.number))
+                                     item.changes, release.number - 1, release.number))
         return "".join(parts)
 
-    def item_link(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
-        release = item[0]
-        return absolute_url(reverse("releases:release", kwargs={"slug": release.briefing.slug, "number": release.number}))
+    def item_link(self, item: FeedItem) -> str:
+        return item.link
 
-    def item_guid(self, item: tuple[Release, list[tuple[str, str]]]) -> str:
-        release = item[0]
+    def item_guid(self, item: FeedItem) -> str:
+        release = item.release
         return f"tag:briefings,{to_tokyo(release.published_at):%Y-%m-%d}:{release.briefing.slug}/releases/{release.number}"
 
-    def item_pubdate(self, item: tuple[Release, list[tuple[str, str]]]) -> dt.datetime:
-        return item[0].published_at
+    def item_pubdate(self, item: FeedItem) -> dt.datetime:
+        return item.release.published_at
 
-    def item_updateddate(self, item: tuple[Release, list[tuple[str, str]]]) -> dt.datetime:
-        return item[0].published_at
+    def item_updateddate(self, item: FeedItem) -> dt.datetime:
+        return item.release.published_at
 
 
 def _announced(slug: str):  # type: ignore[no-untyped-def]
     return Release.objects.filter(briefing__slug=slug, kind__in=NOTIFYING_KINDS).published().newest_first()
 
 
+def _newest_announced(slug: str) -> tuple[int, dt.datetime] | None:
+    """The newest announced release's id and publication time: one seek down ``release_as_of``, never an aggregate."""
+    return _announced(slug).values_list("pk", "published_at").first()  # type: ignore[no-any-return]
+
+
 def _feed_etag(request: HttpRequest, slug: str) -> str | None:
-    row = _announced(slug).aggregate(newest=Max("pk"), count=Count("pk"))
-    return f'"feed-{FEED_VERSION}-{row["newest"]}-{row["count"]}"' if row["count"] else None
+    newest = _newest_announced(slug)
+    return f'"feed-{FEED_VERSION}-{newest[0]}-{newest[1].timestamp():.6f}"' if newest else None
 
 
 def _feed_modified(request: HttpRequest, slug: str) -> dt.datetime | None:
-    return _announced(slug).aggregate(last=Max("published_at"))["last"]  # type: ignore[no-any-return]
+    newest = _newest_announced(slug)
+    return newest[1] if newest else None
 
 
 _feed = ReleaseFeed()

@@ -10,14 +10,12 @@ is escaped by ``format_html``. The citation block is also the claim page's.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
-from django.conf import settings
-from django.urls import get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from core.dates import format_date_ja, format_datetime_ja, to_tokyo
+from core.site import path_to as _url
 from releases.citing import ReleaseCitation
 from releases.models import Release
 from releases.selectors.currency import Currency, PendingEvent
@@ -143,13 +141,3 @@ def cite_block(release: Release, citation: ReleaseCitation, styles: list[tuple[s
 
 def _release_url(slug: str, release: Release) -> str:
     return _url("releases:release", slug=slug, number=release.number)
-
-
-def _url(name: str, **kwargs: str | int) -> str:
-    """``reverse``, remembered per URLconf: the same few links on every page the cache does not hold."""
-    return _reverse(get_urlconf() or settings.ROOT_URLCONF, name, tuple(sorted(kwargs.items())))
-
-
-@functools.lru_cache(maxsize=4096)
-def _reverse(urlconf: str, name: str, kwargs: tuple[tuple[str, str | int], ...]) -> str:
-    return reverse(name, urlconf=urlconf, kwargs=dict(kwargs))

@@ -87,6 +87,10 @@ class Release(AppendOnlyModel):
         ordering = ("briefing", "-number")
         indexes = [
             models.Index(F("briefing"), F("published_at").desc(), F("number").desc(), name="release_as_of"),
+            # /api/releases/ without a briefing: every briefing's releases, newest first, a cursor page at a time
+            models.Index(F("published_at").desc(), F("number").desc(), name="release_newest"),
+            # "訂正N件" on the release list counts the corrections (a few), not every release of the briefing
+            models.Index(fields=("briefing", "number"), name="release_corrections", condition=Q(kind="correction")),
         ]
         constraints = [
             models.UniqueConstraint(fields=("briefing", "number"), name="release_unique_number"),

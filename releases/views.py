@@ -16,11 +16,10 @@ from functools import cache as cache_once
 from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.http import http_date, urlencode
 
@@ -29,6 +28,7 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import end_of_day_tokyo, format_date_ja, is_future_day, parse_iso_day, to_tokyo, today_tokyo
 from core.errorpages import api_not_found, is_api
 from core.errors import NotFound
+from core.memo import Memo
 from releases import citing, live_parts, memento
 from releases.anchors import is_anchor
 from releases.caching import (
@@ -40,6 +40,7 @@ from releases.caching import (
     respond,
     served_while_database_down,
 )
+from releases.listing import ReleaseUrls, release_list_entry, section_history_entry
 from releases.models import Release
 from releases.pdf import PdfUnavailable, release_pdf_store, stored_pdf
 from releases.selectors import bibliography, catalog, history, search
@@ -53,13 +54,15 @@ from releases.services.rendering import rendering_for
 from sources.citations import csl_to_bibtex, csl_to_ris, to_csl
 from sources.models import Source, SourceKind
 
-HISTORY_PAGE = 50
+HISTORY_PAGE = 20  # entries of a section's history, releases between two on the changes page
 DEAD_LINKS_MAX_AGE = 300  # seconds browsers and shared caches reuse a release's dead-link list
 DEAD_LINKS_TTL = 60  # seconds the server reuses it (link checks change it, publications do not)
 RELEASE_LIST_PAGE = 20
 SOURCE_PAGE = 100
 _SLOT = re.compile(r"<!--(slot|live):([-\w]+)-->")
 """Where the stored page frame takes a live part, and where a section's body takes its live badge."""
+_PARTS: Memo[str] = Memo(size=2048)
+"""Live parts that the release, its neighbours and the day determine (a few KB each), per process."""
 
 
 def briefing_list(request: HttpRequest) -> HttpResponse:
@@ -70,7 +73,7 @@ def briefing_latest(request: HttpRequest, slug: str) -> HttpResponse:
     """The Original Resource: the latest release, or with ``Accept-Datetime`` the TimeGate (RFC 7089)."""
     if "Accept-Datetime" in request.headers:
         return _timegate(request, _briefing(slug))
-    found = release_for_page(slug=slug)
+    found = release_for_page(slug=slug, frame_version=frame_version())
     if found is None:
         briefing = _briefing(slug)
         latest = history.release_latest(briefing=briefing)
@@ -125,7 +128,7 @@ def briefing_as_of_form(request: HttpRequest, slug: str) -> HttpResponse:
 @served_while_database_down(lambda slug, day: f"as_of:{slug}:{day}")
 def briefing_as_of(request: HttpRequest, slug: str, day: str, last_good: str = "") -> HttpResponse:
     as_of = parse_iso_day(day)
-    found = release_for_page(slug=slug, moment=end_of_day_tokyo(as_of)) \
+    found = release_for_page(slug=slug, frame_version=frame_version(), moment=end_of_day_tokyo(as_of)) \
         if as_of is not None and not is_future_day(as_of) else None
     if found is None:  # the long way, for the message
         found = _release_as_of_or_error(request, slug, as_of, day)
@@ -152,33 +155,78 @@ def _release_as_of_or_error(
 
 @served_while_database_down(lambda slug, number: f"release:{slug}:{number}")
 def release_detail(request: HttpRequest, slug: str, number: int, last_good: str = "") -> HttpResponse:
-    found = release_for_page(slug=slug, number=number) or PageLookup(_release(slug, number), None, None)
+    found = release_for_page(slug=slug, frame_version=frame_version(), number=number) \
+        or PageLookup(_release(slug, number), None, None)
     return _release_page(request, found, view="release", last_good=last_good)
 
 
 def release_list_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every public release, newest first, paginated: edition, dates, kind, note, what it changed."""
+    """Every public release, newest first, a page at a time: edition, dates, kind, note, what it changed.
+
+    Paged by release number (``?before=<n>`` older, ``?after=<n>`` newer) and
+    entered at any day (``?date=YYYY-MM-DD``: from the release in force then),
+    so a page costs the same at release 5,000 as at release 1.
+    """
     briefing = _briefing(slug)
     kind = request.GET.get("kind", "")
     if kind and kind not in ReleaseKind.values:
         kinds = "、".join(f"{value}（{label}）" for value, label in ReleaseKind.choices)
         return _bad_request(request, f"種別「{kind[:40]}」はありません（{kinds}）。")
-    releases = history.release_queryset(briefing=briefing, kind=kind)
     latest = history.release_latest(briefing=briefing)
     if latest is None:
         raise Http404(f"「{briefing.title}」はまだ公開されていません。")
-    paginator = Paginator(releases, RELEASE_LIST_PAGE)
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
-        raise Http404(f"版の一覧に{number[:20]}ページ目はありません（全{paginator.num_pages}ページ）。")
-    page = paginator.page(int(number))
-    changed = changed_sections_by_release(releases=list(page.object_list))
+    try:
+        before, after = _release_list_position(request, briefing)
+    except ValueError as exc:
+        return _bad_request(request, str(exc))
+    page = history.release_page(briefing=briefing, size=RELEASE_LIST_PAGE, kind=kind, before=before, after=after)
+    if not page.releases and (before is not None or after is not None):
+        raise Http404("版の一覧のこのページには版がありません。一覧の最初から選んでください。")
+    changed = changed_sections_by_release(releases=page.releases)
+    urls = ReleaseUrls(slug)
+    query = f"&kind={kind}" if kind else ""
     return render(request, "releases/release_list.html", {
         "briefing": briefing, "page": page, "kind": kind, "kinds": ReleaseKind.choices, "latest": latest,
-        "entries": [(release, changed.get(release.pk, [])) for release in page.object_list],
+        "entries": [release_list_entry(release, changed.get(release.pk, []), urls) for release in page.releases],
+        "newer_url": f"?after={page.releases[0].number}{query}" if page.newer else "",
+        "older_url": f"?before={page.releases[-1].number}{query}" if page.older else "",
+        "paged": before is not None or after is not None,
+        "first_shown": page.releases[0] if page.releases else None,
+        "last_shown": page.releases[-1] if page.releases else None,
+        "date_value": request.GET.get("date", "")[:10] if parse_iso_day(request.GET.get("date", "")) else "",
         "corrections": history.corrections_up_to(release=latest),
         "timemap": reverse("releases:timemap", kwargs={"slug": slug}),
     })
+
+
+def _release_list_position(request: HttpRequest, briefing: Briefing) -> tuple[int | None, int | None]:
+    """``(before, after)`` from ``?before=``, ``?after=`` or ``?date=``; a ValueError says what is wrong."""
+    for name in ("before", "after"):
+        value = request.GET.get(name, "")
+        if value:
+            if not value.isdigit() or not 1 <= int(value) <= history.MAX_NUMBER:
+                raise ValueError(f"{name}「{value[:20]}」は版番号（1以上の整数）で指定してください。")
+            return (int(value), None) if name == "before" else (None, int(value))
+    day = request.GET.get("date", "").strip()
+    if not day:
+        return None, None
+    return _release_on_day(briefing, "日付", day).number + 1, None
+
+
+def _release_on_day(briefing: Briefing, name: str, day: str) -> Release:
+    """The release in force at the end of ``day`` (a ``?name=`` value); ValueError or Http404 say what is wrong."""
+    value = parse_iso_day(day)
+    if value is None:
+        raise ValueError(f"{name}「{day[:40]}」を読み取れません。"
+                         "YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
+    if is_future_day(value):
+        raise ValueError(f"{name}「{day[:40]}」は未来の日付です。今日までの日付を指定してください。")
+    release = history.release_as_of_date(briefing=briefing, day=value)
+    if release is None:
+        first = history.release_first(briefing=briefing)
+        since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
+        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。{since}")
+    return release
 
 
 def release_pdf_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -309,17 +357,35 @@ def claim_page(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
 
 
 def timemap(request: HttpRequest, slug: str) -> HttpResponse:
-    """The Memento TimeMap of every public release (``application/link-format``)."""
-    entries = memento.timemap_entries(slug, history.release_list(briefing=_briefing(slug)))
-    body = memento.timemap_link_format(slug, entries).encode("utf-8")
+    """The Memento TimeMap (``application/link-format``), paged: the newest page, or ``?from_release=<n>``."""
+    found = _timemap_of(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    body = memento.timemap_link_format(found).encode("utf-8")
     return respond(request, body=body, etag=etag_of(body), content_type="application/link-format; charset=utf-8")
 
 
 def timemap_json(request: HttpRequest, slug: str) -> HttpResponse:
-    """The TimeMap as JSON (the Memento aggregator's shape)."""
-    entries = memento.timemap_entries(slug, history.release_list(briefing=_briefing(slug)))
-    body = json.dumps(memento.timemap_json(slug, entries), ensure_ascii=False, indent=1).encode("utf-8")
+    """The TimeMap as JSON (the Memento aggregator's shape), paged like the link-format one."""
+    found = _timemap_of(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    body = json.dumps(memento.timemap_json(found), ensure_ascii=False, indent=1).encode("utf-8")
     return respond(request, body=body, etag=etag_of(body), content_type="application/json")
+
+
+def _timemap_of(request: HttpRequest, slug: str) -> memento.TimeMap | HttpResponse:
+    briefing = _briefing(slug)
+    start = request.GET.get("from_release", "")
+    if start and not (start.isdigit() and int(start) >= 1):
+        return _bad_request(request, f"from_release「{start[:20]}」は版番号（1以上の整数）で指定してください。")
+    requested = int(start) if start else None
+    page = history.timemap_page(briefing=briefing, size=memento.TIMEMAP_PAGE, start=requested)
+    if page.last is None:
+        raise Http404(f"「{briefing.title}」はまだ公開されていません。")
+    if not page.rows:
+        raise Http404(f"TimeMap に第{start}版からのページはありません（最新は第{page.last[0]}版）。")
+    return memento.timemap_of(slug, page)
 
 
 def briefing_search(request: HttpRequest, slug: str) -> HttpResponse:
@@ -378,18 +444,21 @@ def section_history_page(request: HttpRequest, slug: str, key: str) -> HttpRespo
     briefing = _briefing(slug)
     section = briefing.sections.filter(key=key).first()
     before = request.GET.get("before", "")
-    if before and not before.isdigit():
-        return _bad_request(request, f"before「{before}」は版番号（整数）で指定してください。")
+    if before and not (before.isdigit() and 1 <= int(before) <= history.MAX_NUMBER):
+        return _bad_request(request, f"before「{before[:20]}」は版番号（1以上の整数）で指定してください。")
     entries = section_history(section=section, limit=HISTORY_PAGE + 1, before=int(before) if before else None) \
         if section is not None else []
-    if not entries and not before:
+    if section is None or not (entries or before):
         raise Http404(f"「{briefing.title}」に公開された節「{key}」はありません。")
     more = len(entries) > HISTORY_PAGE
     entries = entries[:HISTORY_PAGE]
+    urls = ReleaseUrls(slug)
     return render(request, "releases/section_history.html", {
-        "briefing": briefing, "section": section, "entries": entries,
+        "briefing": briefing, "section": section,
+        "entries": [section_history_entry(item.entry, item.release, item.previous_number, key=section.key, urls=urls)
+                    for item in entries],
         "current": entries[0].entry if entries else None,
-        "older": entries[-1].release.number if more and entries else None,
+        "older": entries[-1].release.number if more and entries else None, "paged": bool(before),
     })
 
 
@@ -406,15 +475,7 @@ def _release_param(request: HttpRequest, briefing: Briefing, name: str, *, defau
     day = request.GET.get(name)
     if not day:
         return default
-    value = parse_iso_day(day)
-    if value is None:
-        raise ValueError(f"{name}「{day}」を読み取れません。YYYY-MM-DD の形式（例：2025-02-09）で指定してください。")
-    if is_future_day(value):
-        raise ValueError(f"{name}「{day}」は未来の日付です。今日までの日付を指定してください。")
-    release = history.release_as_of_date(briefing=briefing, day=value)
-    if release is None:
-        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。")
-    return release
+    return _release_on_day(briefing, name, day)
 
 
 def source_list_page(request: HttpRequest) -> HttpResponse:
@@ -514,41 +575,70 @@ def _release_page(
 
     return cached_release_page(
         request, key=f"{view}:{release.pk}:{as_of}:{currency.stamp}",
-        render=lambda: _render_release(release, view=view, as_of=as_of, currency=currency, around=around()),
+        render=lambda: _render_release(release, view=view, as_of=as_of, currency=currency, around=around(),
+                                       frame=found.frame),
         headers=memento_headers, last_good=last_good,
     )
 
 
 def _render_release(
     release: Release, *, view: str, as_of: dt.date | None, currency: Currency, around: history.Neighbours,
+    frame: tuple[str, dict[str, Any]] | None,
 ) -> HttpResponse:
-    """The page of a frozen release: its stored frame, with the live parts rendered and put in its slots."""
-    html, meta = page_frame(release=release)
-    citation = citing.ReleaseCitation.of(meta, accessed=currency.today)
+    """The page of a frozen release: its stored frame, with the live parts rendered and put in its slots.
+
+    ``frame``: the stored frame when the page's lookup brought it along.
+    """
+    html, meta = frame or page_frame(release=release)
+    version, today = frame_version(), currency.today
     pending = [(key, currency.labels.get(key, key), events) for key, events in currency.pending.items()]
+    # The navigation and the citation change with the day and the neighbours, not with the live state: each
+    # is made once per process for what determines it (by content, not by ids, which a restore could reuse).
+    where = (get_script_prefix(), release.briefing.slug, release.number, release.published_at)
+    neighbours = tuple((other.number, other.published_at) if other else None
+                       for other in (around.first, around.previous, around.next, around.last))
     slots = {
         "correction": live_parts.correction_notice(release, around),
         "currency": live_parts.currency_section(release, currency, pending),
         "as_of": live_parts.as_of_note(as_of if view == "as_of" else None),
-        "nav": live_parts.release_nav(release, around, as_of=as_of, today=currency.today),
-        "cite": live_parts.cite_block(release, citation, _styles(citation), title="この版を引用する"),
+        "nav": _PARTS.get(("nav", *where, neighbours, as_of, today),
+                          lambda: live_parts.release_nav(release, around, as_of=as_of, today=today)),
+        "cite": _PARTS.get(("cite", *where, meta["digest"], version, today), lambda: _cite_block(release, meta, today)),
     }
     badges = {
         key: format_html(' <a class="live-badge" href="#pending-{}">未反映の出来事 {}件</a>', key, len(events))
         for key, events in currency.pending.items()
     }
-
-    def fill(match: re.Match[str]) -> str:  # one pass over the page for every slot and section badge
-        kind, name = match.groups()
-        return slots.get(name, "") if kind == "slot" else badges.get(name, "")
-
-    response = HttpResponse(_with_archived_copies(_SLOT.sub(fill, html), currency.archived),
-                            content_type="text/html; charset=utf-8")
+    filled = _fill(html, lambda kind, name: slots.get(name, "") if kind == "slot" else badges.get(name, ""))
+    response = HttpResponse(_with_archived_copies(filled, currency.archived), content_type="text/html; charset=utf-8")
     # The page is the frame (fixed for this release and frame version) with these parts put in: the same
     # inputs always give the same bytes, so their digest is a strong ETag, without hashing 150 KB.
-    inputs = [str(release.pk), frame_version(), *slots.values(), *badges.values(), repr(sorted(currency.archived.items()))]
+    inputs = [str(release.pk), version, *slots.values(), *badges.values(), repr(sorted(currency.archived.items()))]
     setattr(response, ETAG_OF_INPUTS, etag_of("\x00".join(inputs).encode()))
     return response
+
+
+def _fill(html: str, part: Callable[[str, str], str]) -> str:
+    """Put ``part(kind, name)`` at each ``<!--slot:NAME-->`` and ``<!--live:KEY-->`` of a page: one scan of it.
+
+    Other comments (a frozen body may hold some) stay as they are.
+    """
+    pieces, position = [], 0
+    while (start := html.find("<!--", position)) >= 0:  # str.find is several times faster than a regex scan
+        match = _SLOT.match(html, start)
+        if match is None:
+            pieces.append(html[position:start + 4])
+            position = start + 4
+            continue
+        pieces += (html[position:start], part(*match.groups()))
+        position = match.end()
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
+def _cite_block(release: Release, meta: dict[str, Any], today: dt.date) -> str:
+    citation = citing.ReleaseCitation.of(meta, accessed=today)
+    return live_parts.cite_block(release, citation, _styles(citation), title="この版を引用する")
 
 
 def _styles(citation: citing.ReleaseCitation) -> list[tuple[str, str, str]]:

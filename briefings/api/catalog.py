@@ -75,13 +75,22 @@ class SectionListApi(generics.ListAPIView[Section]):
         return {**super().get_serializer_context(), "published": published}
 
 
+class RevisionPagination(KeysetPagination):
+    ordering = ("-created_at", "-pk")  # the indexed created_at, ties broken by pk (STYLE 8)
+    example_path = "/api/revisions/"
+
+
 @extend_schema_view(get=extend_schema(responses={200: RevisionListSerializer(many=True), **LIST_RESPONSES}))
 class RevisionListApi(generics.ListAPIView[SectionRevision]):
-    """Revisions, newest first. Drafts and pending revisions only for editors and reviewers."""
+    """Revisions, newest first. Drafts and pending revisions only for editors and reviewers.
+
+    Cursor-paginated (`next`/`previous`, no `count`): a revision is added at every change of a section.
+    """
 
     serializer_class = RevisionListSerializer
     filterset_class = RevisionFilter
     permission_classes = (AllowAny,)
+    pagination_class = RevisionPagination
 
     def get_queryset(self) -> QuerySet[SectionRevision]:
         return SectionRevision.objects.visible_to(self.request.user).select_related("section__briefing").order_by("-created_at", "-pk")

@@ -14,6 +14,12 @@ from briefings.models import Briefing
 from briefings.selectors.content import SnapshotClaim, SnapshotSection
 from core.api import InputSerializer
 from releases.models import Release
+from releases.selectors import history
+
+
+BRIEFING_RECENT_RELEASES = 20
+"""Releases a briefing's detail lists (newest first); the rest through ``releases_url``."""
+RELEASE_SUMMARY_FIELDS = ("number", "kind", "published_at", "information_as_of", "summary")
 
 
 class ReleaseSummarySerializer(serializers.ModelSerializer[Release]):
@@ -21,7 +27,7 @@ class ReleaseSummarySerializer(serializers.ModelSerializer[Release]):
 
     class Meta:
         model = Release
-        fields = ("number", "kind", "published_at", "information_as_of", "summary", "digest")
+        fields = (*RELEASE_SUMMARY_FIELDS, "digest")
 
 
 class BriefingOutputSerializer(serializers.ModelSerializer[Briefing]):
@@ -36,14 +42,20 @@ class BriefingOutputSerializer(serializers.ModelSerializer[Briefing]):
 
 
 class BriefingDetailSerializer(BriefingOutputSerializer):
-    releases = serializers.SerializerMethodField()
+    releases = serializers.SerializerMethodField(
+        help_text=f"the newest releases, newest first (at most {BRIEFING_RECENT_RELEASES}); every release: releases_url",
+    )
+    releases_url = serializers.SerializerMethodField(help_text="every public release of the briefing, by cursor")
 
     class Meta(BriefingOutputSerializer.Meta):
-        fields = (*BriefingOutputSerializer.Meta.fields, "releases")
+        fields = (*BriefingOutputSerializer.Meta.fields, "releases", "releases_url")
 
     @extend_schema_field(ReleaseSummarySerializer(many=True))
     def get_releases(self, obj: Briefing) -> list[dict[str, Any]]:
         return ReleaseSummarySerializer(self.context["releases"], many=True).data  # type: ignore[return-value]
+
+    def get_releases_url(self, obj: Briefing) -> str:
+        return f"/api/releases/?briefing={obj.slug}"
 
 
 class SnapshotInputSerializer(InputSerializer):
@@ -154,7 +166,11 @@ class ReleaseSerializer(serializers.ModelSerializer[Release]):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_sections(self, release: Release) -> list[dict[str, Any]]:
-        return [{"key": e.section.key, "revision": e.revision_id} for e in release.entries.all()]
+        """The manifest: each section's key and revision, in order (the list view fetches a page's at once)."""
+        manifests = self.context.get("manifests")
+        if manifests is None:
+            manifests = history.manifests_of(releases=[release])
+        return manifests.get(release.pk, [])
 
     def get_url(self, release: Release) -> str:
         return f"/briefings/{release.briefing.slug}/releases/{release.number}/"

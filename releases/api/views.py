@@ -20,8 +20,11 @@ from briefings.selectors.catalog import briefing_get
 from core.dates import end_of_day_tokyo, is_future_day
 from core.errors import NotFound
 from core.openapi import ERROR
+from core.pagination import KeysetPagination
 from releases.api.filters import ReleaseFilter
 from releases.api.serializers import (
+    BRIEFING_RECENT_RELEASES,
+    RELEASE_SUMMARY_FIELDS,
     BriefingDetailSerializer,
     BriefingOutputSerializer,
     ReleaseSerializer,
@@ -50,7 +53,10 @@ class BriefingDetailApi(APIView):
     @extend_schema(responses={200: BriefingDetailSerializer, 404: ERROR})
     def get(self, request: Request, slug: str) -> Response:
         briefing = briefing_get(slug=slug)
-        releases = list(Release.objects.of(briefing).published().order_by("-number").select_related("artefact"))
+        releases = list(  # the newest only: the whole list is /api/releases/?briefing=<slug>, by cursor
+            Release.objects.of(briefing).published().order_by("-number").select_related("artefact")
+            .only(*RELEASE_SUMMARY_FIELDS, "artefact__digest")[:BRIEFING_RECENT_RELEASES]
+        )
         if not releases:
             raise NotFound(f"ブリーフィング「{slug}」は公開されていません。")
         return Response(BriefingDetailSerializer(briefing, context={"releases": releases}).data)
@@ -96,24 +102,38 @@ def _requested_release(briefing: Briefing, data: dict[str, object]) -> Release:
 
 
 def _public_releases() -> QuerySet[Release]:
-    return (
-        Release.objects.published()
-        .select_related("briefing", "artefact")
-        .prefetch_related("entries__section")
-        .newest_first()
-    )
+    """Public releases with their briefing and digest (never the artefact's document: 100 KB a release)."""
+    return Release.objects.published().select_related("briefing", "artefact").defer("artefact__document").newest_first()
+
+
+class ReleasePagination(KeysetPagination):
+    page_size = 20
+    ordering = ("-published_at", "-number")  # newest first: the release_as_of index (per briefing), release_newest
+    example_path = "/api/releases/"
 
 
 @extend_schema_view(get=extend_schema(responses={200: ReleaseSerializer(many=True), 400: ERROR}))
 class ReleaseListApi(generics.ListAPIView[Release]):
-    """Public releases (never one dated in the future), newest first, with their manifests and digests."""
+    """Public releases (never one dated in the future), newest first, with their manifests and digests.
+
+    Cursor-paginated (`next`/`previous`, no `count`): a briefing gains a release at every update.
+    """
 
     serializer_class = ReleaseSerializer
     filterset_class = ReleaseFilter
     permission_classes = (AllowAny,)
+    pagination_class = ReleasePagination
 
     def get_queryset(self) -> QuerySet[Release]:
         return _public_releases()
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """A page of releases and, in one query for the page, the manifest of each."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        manifests = history.manifests_of(releases=page)
+        context = {**self.get_serializer_context(), "manifests": manifests}
+        serializer = self.get_serializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema_view(get=extend_schema(responses={200: ReleaseSerializer, 404: ERROR}))

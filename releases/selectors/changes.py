@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery
+from django.utils import timezone
+
 from briefings.diffing import Block, Comparable, SectionDiff, diff_comparables, with_marks
 from briefings.markup import plain_note_text
 from briefings.models import Briefing, Section
@@ -90,16 +93,23 @@ def section_history(*, section: Section, limit: int | None = None, before: int |
     """The releases that changed ``section``, newest first, from their frozen manifests.
 
     Public releases only; ``before`` (a release number) and ``limit`` page
-    through a long history. One query.
+    through a long history. One query, a backward walk of the index
+    ``release_section_history`` (section, release desc) that stops after
+    ``limit`` rows: the cost of a page does not grow with the history. A
+    briefing's release ids rise with their numbers (each release is numbered
+    one more than the last when it is created), so ``before`` is the id of
+    the newest release numbered below ``before``, found in the same query.
     """
     rows = (
-        ReleaseSection.objects.filter(section=section, changed=True)
-        .filter(release__in=Release.objects.published())
+        ReleaseSection.objects.filter(section=section, changed=True, release__published_at__lte=timezone.now())
         .select_related("release")
-        .order_by("-release__number")
+        .order_by("-release_id")
     )
     if before is not None:
-        rows = rows.filter(release__number__lt=before)
+        rows = rows.filter(release_id__lte=Subquery(
+            Release.objects.filter(briefing_id=section.briefing_id, number__lt=before)
+            .order_by("-number").values("pk")[:1]
+        ))
     if limit is not None:
         rows = rows[:limit]
     return [HistoryEntry(row, row.release, row.release.number - 1 if row.release.number > 1 else None) for row in rows]

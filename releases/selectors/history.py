@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from briefings.markup import section_display_label
@@ -34,7 +34,7 @@ from briefings.selectors.content import (
 )
 from core.errors import NotFound
 from releases.anchors import anchors_for
-from releases.models import Release, ReleaseArtefact
+from releases.models import Release, ReleaseArtefact, ReleaseSection
 
 
 def release_as_of(*, briefing: Briefing, at: dt.datetime) -> Release | None:
@@ -89,14 +89,100 @@ def release_previous(*, release: Release) -> Release | None:
     return Release.objects.of(release.briefing_id).published().filter(number__lt=release.number).order_by("-number").first()
 
 
-def release_list(*, briefing: Briefing) -> list[Release]:
-    return list(Release.objects.of(briefing).published().order_by("-number").select_related("briefing"))
+@dataclass(frozen=True)
+class TimeMapPage:
+    """One page of a TimeMap: the public releases numbered ``start`` to ``start + size - 1``, oldest first.
+
+    ``rows`` are (number, published_at) pairs. ``first``/``last`` are the whole
+    history's first and last public releases; ``before``/``after`` the rows of
+    the neighbouring pages (empty when there is none), which the page links to
+    with their ``from`` and ``until`` (the Memento convention for paged TimeMaps).
+    """
+
+    start: int
+    size: int
+    rows: list[tuple[int, dt.datetime]]
+    first: tuple[int, dt.datetime] | None
+    last: tuple[int, dt.datetime] | None
+    before: list[tuple[int, dt.datetime]]
+    after: list[tuple[int, dt.datetime]]
 
 
-def release_queryset(*, briefing: Briefing, kind: str = "") -> QuerySet[Release]:
-    """Public releases of ``briefing``, newest first (``kind`` filters), for the paginated release list."""
-    releases = Release.objects.of(briefing).published().order_by("-number").select_related("briefing")
-    return releases.filter(kind=kind) if kind else releases
+def timemap_page(*, briefing: Briefing, size: int, start: int | None = None) -> TimeMapPage:
+    """Page ``start`` (the newest page if None) of the TimeMap: pages hold ``size`` release numbers each.
+
+    Pages are fixed ranges of release numbers (1–size, size+1–2·size, …), so a
+    full page never changes. Two index range scans on (briefing, number),
+    whatever the length of the history: the first and last public numbers,
+    then the rows of this page, the page before and the page after. Never an
+    ``OFFSET``, never the whole history.
+    """
+    public = Release.objects.of(briefing).published()
+    bounds = public.aggregate(low=Min("number"), high=Max("number"))
+    if bounds["high"] is None:
+        return TimeMapPage(1, size, [], None, None, [], [])
+    start = bounds["high"] if start is None else max(1, min(start, MAX_NUMBER))
+    start = (start - 1) // size * size + 1  # the page that holds it: pages are fixed ranges
+    window = public.filter(
+        Q(number__gte=max(1, start - size), number__lt=start + 2 * size) | Q(number__in=(bounds["low"], bounds["high"]))
+    ).order_by("number").values_list("number", "published_at")
+    rows = {number: published for number, published in window}
+    around = sorted(rows.items())
+    return TimeMapPage(
+        start=start, size=size,
+        rows=[row for row in around if start <= row[0] < start + size],
+        first=(bounds["low"], rows[bounds["low"]]) if bounds["low"] in rows else None,
+        last=(bounds["high"], rows[bounds["high"]]) if bounds["high"] in rows else None,
+        before=[row for row in around if start - size <= row[0] < start],
+        after=[row for row in around if start + size <= row[0] < start + 2 * size],
+    )
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    """A page of the release list, newest first, and whether there are newer and older releases beyond it."""
+
+    releases: list[Release]
+    newer: bool
+    older: bool
+
+
+def release_page(*, briefing: Briefing, size: int, kind: str = "", before: int | None = None,
+                 after: int | None = None) -> ReleasePage:
+    """Public releases of ``briefing``, newest first, ``size`` at most (``kind`` filters).
+
+    Keyset pagination on the release number: ``before`` gives the newest
+    releases numbered below it, ``after`` the oldest above it (shown newest
+    first); neither gives the newest. Two index seeks on (briefing, number),
+    whatever the length of the history: the page (one row more, to know whether
+    there are older ones) and whether a release lies beyond it on the other side.
+    """
+    releases = Release.objects.of(briefing).published().select_related("briefing")
+    if kind:
+        releases = releases.filter(kind=kind)
+    if after is not None:
+        rows = list(releases.filter(number__gt=after).order_by("number")[:size + 1])
+        newer = len(rows) > size
+        rows = rows[:size][::-1]
+        older = bool(rows) and releases.filter(number__lt=rows[-1].number).exists()
+        return ReleasePage(rows, newer, older)
+    rows = list((releases.filter(number__lt=before) if before is not None else releases).order_by("-number")[:size + 1])
+    older = len(rows) > size
+    rows = rows[:size]
+    newer = before is not None and bool(rows) and releases.filter(number__gt=rows[0].number).exists()
+    return ReleasePage(rows, newer, older)
+
+
+def manifests_of(*, releases: list[Release]) -> dict[int, list[dict[str, Any]]]:
+    """Each release's manifest as ``{"key", "revision"}`` in page order, in one query (tuples, not model rows)."""
+    result: dict[int, list[dict[str, Any]]] = {release.pk: [] for release in releases}
+    rows = (
+        ReleaseSection.objects.filter(release__in=list(result)).order_by("release_id", "position")
+        .values_list("release_id", "section__key", "revision_id")
+    )
+    for release_id, key, revision in rows:
+        result[release_id].append({"key": key, "revision": revision})
+    return result
 
 
 def corrections_up_to(*, release: Release) -> int:

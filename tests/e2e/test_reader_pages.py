@@ -24,9 +24,12 @@ READER_PAGES = [
     "/briefings/world-2025/releases/1/",
     "/briefings/world-2025/releases/2/",  # a release published through the workflow, with events not reflected
     "/briefings/world-2025/releases/",
+    "/briefings/world-2025/releases/?before=2",  # a later page: the pager, the date filled in below
+    "/briefings/world-2025/releases/?date=2025-02-09&kind=update",
     "/briefings/world-2025/changes/?from=2025-02-09",
     "/briefings/world-2025/changes/?from_release=1&to_release=2",
     "/briefings/world-2025/sections/ch4-1/history/",
+    "/briefings/world-2025/sections/ch4-1/history/?before=1",  # past the first release: said so, a way back
     "/briefings/world-2025/search/?q=%E3%82%AF%E3%83%AB%E3%82%B9%E3%82%AF",
     "/events/",
     "/events/?tag=%E5%8C%97%E6%9C%9D%E9%AE%AE",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from core import cache as degrading
 
@@ -90,3 +91,16 @@ def test_production_settings_choose_the_degrading_backend_with_short_timeouts():
     assert output.stdout.strip() == (
         "core.cache.DegradingRedisCache {'socket_connect_timeout': 1.0, 'socket_timeout': 1.0}"
     )
+
+
+def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_cache):
+    """Django makes a client per cache call (about 100 µs); ours is made once per pool and shared by threads."""
+    backend = cache._cache  # noqa: SLF001 - the client is what is under test
+    assert backend.get_client() is backend.get_client(write=True)
+    cache.set("kept", 1)
+    redis_cache.stop()
+    assert cache.get("kept") is None  # a miss while Redis is down
+    redis_cache.start()
+    degrading.breaker.reset(str(backend._servers[0]))  # noqa: SLF001 - skip the breaker's wait
+    cache.set("kept", 2)
+    assert cache.get("kept") == 2

@@ -57,6 +57,26 @@ def test_briefing_list_and_detail(client, briefing):
     assert [b["slug"] for b in listing["results"]] == ["world-2025"]
     detail = client.get("/api/briefings/world-2025/").json()
     assert detail["releases"][0]["number"] == 1
+    assert detail["releases"][0]["digest"].startswith("sha256:")
+    assert detail["releases_url"] == "/api/releases/?briefing=world-2025"
+
+
+def test_a_briefing_detail_lists_its_newest_releases_only_in_a_fixed_number_of_queries(
+    client, briefing, publish_change, django_assert_num_queries, settings, monkeypatch,
+):
+    """A briefing that lives for years has thousands of releases: the detail names the newest, the rest by cursor."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    publish_change(key="ch4-1", new="。第二版の文。")
+    with django_assert_num_queries(2):  # the briefing; its newest releases with their digests
+        first = client.get("/api/briefings/world-2025/").json()
+    publish_change(key="ch4-2", new="。第三版の文。")
+    monkeypatch.setattr("releases.api.views.BRIEFING_RECENT_RELEASES", 2)
+    with django_assert_num_queries(2):
+        detail = client.get("/api/briefings/world-2025/").json()
+    assert [r["number"] for r in first["releases"]] == [2, 1]
+    assert [r["number"] for r in detail["releases"]] == [3, 2]
+    every = client.get(detail["releases_url"]).json()
+    assert [r["number"] for r in every["results"]] == [3, 2, 1]
     assert client.get("/api/briefings/missing/").status_code == 404
 
 

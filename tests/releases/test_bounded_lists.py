@@ -15,6 +15,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from briefings.api.catalog import RevisionPagination
+from core.pagination import KeysetPagination
+from releases import feeds, memento, views
+from releases.api.views import ReleasePagination
 from releases.models import Release
 
 SLUG = "world-2025"
@@ -24,7 +28,13 @@ READER_URLS = [
     f"/briefings/{SLUG}/releases/2/",
     f"/briefings/{SLUG}/as-of/2025-02-09/",
     f"/briefings/{SLUG}/releases/",
-    f"/briefings/{SLUG}/releases/?page=2",
+    f"/briefings/{SLUG}/releases/?before=2",
+    f"/briefings/{SLUG}/releases/?after=1",
+    f"/briefings/{SLUG}/releases/?date=2025-02-09",
+    f"/briefings/{SLUG}/sections/ch4-1/history/?before=2",
+    f"/briefings/{SLUG}/timemap/",
+    f"/briefings/{SLUG}/timemap/?from_release=1",
+    f"/briefings/{SLUG}/timemap/json/",
     f"/briefings/{SLUG}/sections/ch4-1/history/",
     f"/briefings/{SLUG}/changes/",
     f"/briefings/{SLUG}/changes/?from_release=1&to_release=2",
@@ -37,8 +47,10 @@ READER_URLS = [
     f"/api/briefings/{SLUG}/",
     f"/api/briefings/{SLUG}/snapshot/",
     "/api/releases/",
+    f"/api/releases/?briefing={SLUG}",
     "/api/claims/",
     "/api/revisions/",
+    f"/api/revisions/?briefing={SLUG}&section=ch4-1",
     "/api/sections/",
     "/api/sources/",
     "/api/events/",
@@ -63,20 +75,22 @@ def small_pages(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr("releases.views.RELEASE_LIST_PAGE", 2)
     monkeypatch.setattr("releases.views.HISTORY_PAGE", 2)
     monkeypatch.setattr("releases.feeds.FEED_SIZE", 2)
+    monkeypatch.setattr("releases.memento.TIMEMAP_PAGE", 2)
+    monkeypatch.setattr("releases.api.views.ReleasePagination.page_size", 2)
+    monkeypatch.setattr("briefings.api.catalog.RevisionPagination.page_size", 2)
 
 
 @pytest.mark.django_db
 def test_no_reader_page_or_api_list_costs_more_queries_as_the_history_grows(client, briefing, publish_change,
                                                                             small_pages):
-    # given a history of four releases (two pages of releases, the second with an update on it)
-    for n in range(2, 5):
-        publish_change(key="ch4-1", old="。", new=f"。第{n}版で加えた文。", summary=f"第{n}版")
+    # given a history of two releases (a page of everything)
+    publish_change(key="ch4-1", old="。", new="。第2版で加えた文。", summary="第2版")
     before = _query_counts(client, READER_URLS)
     assert {url: status for url, (status, _) in before.items() if status != 200} == {}
-    # when it grows to nine
-    for n in range(5, 10):
+    # when it grows to six (three pages of releases, of the TimeMap, of the section's history)
+    for n in range(3, 7):
         publish_change(key="ch4-1", old="。", new=f"。第{n}版で加えた文。", summary=f"第{n}版")
-    assert Release.objects.filter(briefing=briefing).count() == 9
+    assert Release.objects.filter(briefing=briefing).count() == 6
     after = _query_counts(client, READER_URLS)
     # then no page asks the database more
     grown = {url: (before[url], after[url]) for url in READER_URLS if after[url] != before[url]}
@@ -110,3 +124,14 @@ def test_lists_that_grow_with_the_history_show_a_page_and_lead_to_the_rest(clien
                 f"/briefings/{SLUG}/releases/"):
         page = client.get(url).content.decode()
         assert "<option" not in page or page.count("<option") < 6, url
+
+
+def test_every_list_that_grows_with_the_history_has_a_bounded_page():
+    """The page sizes the tests above shrink are small constants (what a full page at 5,000 releases holds)."""
+    sizes = {
+        "release list": views.RELEASE_LIST_PAGE, "section history": views.HISTORY_PAGE, "feed": feeds.FEED_SIZE,
+        "TimeMap": memento.TIMEMAP_PAGE, "/api/releases/": ReleasePagination.page_size,
+        "/api/revisions/": RevisionPagination.page_size, "/api/claims/": KeysetPagination.page_size,
+    }
+    assert {name: size for name, size in sizes.items() if not 1 <= size <= 100} == {}
+    assert issubclass(ReleasePagination, KeysetPagination) and issubclass(RevisionPagination, KeysetPagination)

@@ -37,9 +37,9 @@ def test_the_release_list_and_each_release_page_lead_through_time(client, demo_r
 def test_the_release_list_pages_and_bad_input_is_refused_clearly(client, briefing, publish_change, monkeypatch):
     publish_change()
     monkeypatch.setattr(views, "RELEASE_LIST_PAGE", 1)
-    second = client.get("/briefings/world-2025/releases/?page=2").content.decode()
+    second = client.get("/briefings/world-2025/releases/?before=2").content.decode()
     assert 'id="release-1"' in second and 'id="release-2"' not in second and 'rel="prev"' in second
-    for query, status, message in [("?page=3", 404, "3ページ目はありません"), ("?page=x", 404, "ページ目はありません"),
+    for query, status, message in [("?before=1", 404, "このページには版がありません"), ("?before=x", 400, "版番号"),
                                    ("?kind=bogus", 400, "種別「bogus」はありません")]:
         response = client.get(f"/briefings/world-2025/releases/{query}")
         assert response.status_code == status and message in response.content.decode(), query

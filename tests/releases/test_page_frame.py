@@ -17,6 +17,7 @@ from releases.models import LiveState, Release, ReleasePageFrame
 from releases.selectors import history
 from releases.selectors.pages import release_for_page
 from releases.services.pages import frame_version
+from releases.views import _fill
 
 SLUG = "world-2025"
 pytestmark = pytest.mark.django_db
@@ -90,24 +91,32 @@ def test_the_one_query_lookup_agrees_with_the_orm_selectors(client, three_releas
     latest = history.release_latest(briefing=three_releases)
     for number, release in releases.items():
         with django_assert_num_queries(1):
-            lookup = release_for_page(slug=SLUG, number=number)
+            lookup = release_for_page(slug=SLUG, frame_version=frame_version(), number=number)
             found, around = lookup.release, lookup.around
             assert lookup.state.latest.edition_label == latest.edition_label
             assert lookup.state.latest.information_as_of_label == latest.information_as_of_label
         assert found.pk == release.pk and found.briefing.slug == SLUG and found.published_at == release.published_at
+        for field in Release._meta.concrete_fields:  # every column converted as the ORM converts it
+            assert getattr(found, field.attname) == getattr(release, field.attname), (number, field.name)
+        stored = ReleasePageFrame.objects.get(release=release, version=frame_version())
+        assert lookup.frame == (stored.html, stored.meta)
         expected = history.neighbours_of(release=release, latest=latest)
         for name in ("first", "previous", "next", "last"):
             mine, theirs = getattr(around, name), getattr(expected, name)
             assert (mine and (mine.pk, mine.number, mine.published_at)) == (
                 theirs and (theirs.pk, theirs.number, theirs.published_at)), (number, name)
-    assert release_for_page(slug=SLUG).release.pk == history.release_latest(briefing=three_releases).pk
+    version = frame_version()
+    assert release_for_page(slug=SLUG, frame_version=version).release.pk == \
+        history.release_latest(briefing=three_releases).pk
     for day in (dt.date(2025, 2, 9), dt.date.today()):
         expected = history.release_as_of_date(briefing=three_releases, day=day)
         moment = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.timezone(dt.timedelta(hours=9)))
-        assert release_for_page(slug=SLUG, moment=moment).release.pk == expected.pk
-    assert release_for_page(slug=SLUG, moment=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)) is None
-    assert release_for_page(slug="nope", number=1) is None
-    assert release_for_page(slug=SLUG, number=4) is None and release_for_page(slug=SLUG, number=2**31) is None
+        assert release_for_page(slug=SLUG, frame_version=version, moment=moment).release.pk == expected.pk
+    assert release_for_page(slug=SLUG, frame_version=version, moment=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)) is None
+    assert release_for_page(slug="nope", frame_version=version, number=1) is None
+    assert release_for_page(slug=SLUG, frame_version=version, number=4) is None
+    assert release_for_page(slug=SLUG, frame_version=version, number=2**31) is None
+    assert release_for_page(slug=SLUG, frame_version="another", number=1).frame is None  # another deploy's
 
 
 def test_a_new_site_url_or_deploy_renders_new_frames_and_never_serves_an_old_one(client, three_releases, settings):
@@ -142,3 +151,31 @@ def test_a_stored_frame_is_never_changed_in_place(three_releases):
     frame.html = "改ざん"
     with pytest.raises(Exception, match="ページ枠は変更できません"):
         frame.save()
+
+
+def test_the_parts_made_once_per_process_follow_the_day_and_the_neighbours(client, three_releases, publish_change,
+                                                                          monkeypatch):
+    """The navigation and the citation are kept per process for what determines them, never past it."""
+    first = _page(client, 3)
+    assert "次の版" not in first
+    # when a day passes, the access date of every citation is the new day
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: tomorrow)
+    cache.clear()
+    day = tomorrow.astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+    page = _page(client, 3)
+    assert f"参照日（{day.year}年{day.month}月{day.day}日）" in page
+    assert f'max="{day.isoformat()}"' in page  # the date picker reaches the new day
+    # and when release 4 is published, release 3's navigation leads to it
+    monkeypatch.undo()
+    publish_change(key="ch4-3", new="。第四版の文。")
+    cache.clear()
+    page = _page(client, 3)
+    assert "次の版（第4版）" in page and "全4版" in page
+
+
+def test_filling_the_slots_leaves_every_other_comment_and_text_as_it_was():
+    html = "<p>a<!-- an author's note --></p><!--slot:nav--><!--<!--live:ch4-1-->x<!--slot:-->"
+    parts = {("slot", "nav"): "[NAV]", ("live", "ch4-1"): "[BADGE]"}
+    assert _fill(html, lambda kind, name: parts[(kind, name)]) == \
+        "<p>a<!-- an author's note --></p>[NAV]<!--[BADGE]x<!--slot:-->"
