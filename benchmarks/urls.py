@@ -2,7 +2,8 @@
 from django.urls import path
 
 from benchmarks.floor.views import floor
-from config.urls import handler400, handler404, handler500, urlpatterns as product_urlpatterns
+from config.urls import handler400, handler404, handler500
+from config.urls import urlpatterns as product_urlpatterns
 
 urlpatterns = [path("bench/floor/<slug:name>/", floor, name="bench-floor"), *product_urlpatterns]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,19 +154,42 @@ class SourceUpdate:
 
 def source_updates(*, revision: SectionRevision) -> list[SourceUpdate]:
     """The sources ``revision`` cites in a newer version than its base revision did (for review and
-    release notes). Two queries."""
-    if revision.base_id is None:
-        return []
-    old = {
-        (c.footnote.key, c.position): c.source
-        for c in Citation.objects.filter(footnote__revision_id=revision.base_id).select_related("footnote", "source")
-    }
-    updates = []
-    for citation in Citation.objects.filter(footnote__revision=revision).select_related("footnote", "source"):
-        before = old.get((citation.footnote.key, citation.position))
-        if before is not None and before.pk != citation.source_id and _descends(citation.source, before.pk):
-            updates.append(SourceUpdate(citation.footnote.key, before, citation.source))
-    return updates
+    release notes). One query, and one more per corrected source found."""
+    return source_updates_of(revisions=[revision]).get(revision.pk, [])
+
+
+def source_updates_of(*, revisions: Sequence[SectionRevision]) -> dict[int, list[SourceUpdate]]:
+    """``source_updates`` of several revisions at once, by revision id (those with none are left out).
+
+    One query whatever the number of revisions (publishing a release of every
+    section asks for all of them), and one more per corrected source found.
+    A citation is compared with its base's at the same note key and position.
+    """
+    bases = {revision.pk: revision.base_id for revision in revisions if revision.base_id is not None}
+    if not bases:
+        return {}
+    cited: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)
+    rows = (
+        Citation.objects.filter(footnote__revision_id__in={*bases, *bases.values()})
+        .order_by("footnote", "position")  # Citation's ordering: the order the notes were written in
+        .values_list("footnote__revision_id", "footnote__key", "position", "source_id")
+    )
+    for revision_id, key, position, source_id in rows:
+        cited[revision_id][(key, position)] = source_id
+    changed = [
+        (revision_id, key, before, source_id)
+        for revision_id, base_id in bases.items()
+        for (key, position), source_id in cited[revision_id].items()
+        if (before := cited[base_id].get((key, position))) is not None and before != source_id
+    ]
+    if not changed:
+        return {}
+    sources = Source.objects.in_bulk({source for _r, _k, before, after in changed for source in (before, after)})
+    updates: dict[int, list[SourceUpdate]] = defaultdict(list)
+    for revision_id, key, before, after in changed:
+        if _descends(sources[after], before):
+            updates[revision_id].append(SourceUpdate(key, sources[before], sources[after]))
+    return dict(updates)
 
 
 def _descends(source: Source, ancestor_id: int) -> bool:

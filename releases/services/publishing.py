@@ -18,7 +18,7 @@ from django.utils import timezone
 from briefings.markup import cross_references, section_references, without_marks
 from briefings.models import Briefing, Claim, Footnote, ReleaseKind, Section, SectionRevision
 from briefings.publication import PublishConflict, PublishedRelease, PublishRequest
-from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates
+from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates_of
 from releases.anchors import document_anchors
 from releases.models import ClaimAnchor, Release, ReleaseArtefact, ReleaseSection
 from releases.selectors.history import Frozen, section_labels
@@ -109,12 +109,13 @@ def claim_anchors_create(*, frozen: Frozen) -> list[ClaimAnchor]:
 def _summary(request: PublishRequest, revisions: list[SectionRevision]) -> str:
     """The release note, naming every corrected source the release brings (reviewed with its revision)."""
     lines = [request.summary] if request.summary else []
-    for revision in revisions:
-        if revision.pk in request.revision_ids:
-            lines.extend(
-                f"出典の修正（注[^{update.footnote_key}]）：{update.old.citation} → {update.new.citation}"
-                for update in source_updates(revision=revision)
-            )
+    brought = [revision for revision in revisions if revision.pk in request.revision_ids]
+    updates = source_updates_of(revisions=brought)  # one query for the whole release
+    for revision in brought:
+        lines.extend(
+            f"出典の修正（注[^{update.footnote_key}]）：{update.old.citation} → {update.new.citation}"
+            for update in updates.get(revision.pk, ())
+        )
     return "\n".join(lines)
 
 
