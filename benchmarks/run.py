@@ -229,6 +229,9 @@ def targets(history: History) -> list[Target]:
         Target("sources page", "/sources/"),
         Target("release list API", f"/api/releases/?briefing={SLUG}"),
         Target("revision list API", f"/api/revisions/?briefing={SLUG}"),
+        Target("claim list API", f"/api/claims/?briefing={SLUG}"),
+        Target("briefing detail API", f"/api/briefings/{SLUG}/"),
+        Target(f"dead links of release {middle} (the page's script)", f"{base}/releases/{middle}/dead-links.json"),
     ]
 
 
