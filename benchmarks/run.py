@@ -63,6 +63,7 @@ from briefings.markup import parse_revision  # noqa: E402
 from briefings.models import Briefing, SectionRevision  # noqa: E402
 from briefings.services.transitions import revisions_publish_import  # noqa: E402
 from core.dates import TOKYO, end_of_day_tokyo, to_tokyo  # noqa: E402
+from releases.caching import page_generation_bump  # noqa: E402
 from releases.models import ClaimAnchor, LiveState, Release  # noqa: E402
 from releases.selectors.history import artefact_of, release_as_of_date  # noqa: E402
 from releases.services.rendering import rendering_for  # noqa: E402
@@ -244,6 +245,7 @@ def get(client: Client, url: str) -> bytes:
 def uncached(client: Client, url: str, *, live_dropped: bool = False) -> Callable[[], bytes]:
     def run() -> bytes:
         cache.clear()
+        page_generation_bump()  # what a purge does: each process's in-memory pages go too, at once
         if live_dropped:
             LiveState.objects.all().delete()
         return get(client, url)
@@ -290,6 +292,8 @@ def measure(history: History, client: Client, runs: int) -> Measured:
     for target in chosen:
         body = get(client, target.url)
         cold = timed(uncached(client, target.url, live_dropped=target.live_dropped), runs)
+        if cold.queries == 0:  # no query: a cache the bench did not empty answered, and the row would lie
+            raise RuntimeError(f"{target.url} answered uncached without a query: a cache was not emptied")
         warm = timed(cached(client, target.url), runs) if target.cached else None
         rows.append((target, cold, warm, len(body)))
     floor_bytes = store_floor(client, page_url=chosen[2].url, snapshot_url=chosen[4].url)
