@@ -409,6 +409,9 @@ class HttpTarget:
     """Sent with ``If-None-Match`` naming the page's ETag (answered 304)."""
 
 
+_MIDDLE = re.compile(r"\(release \d+\)|of release \d+")
+
+
 def scale_table(label: str, results: list[Measured]) -> list[str]:
     """Every page and endpoint side by side at each size (uncached p50 / p95, queries), and largest ÷ smallest."""
     first, last = results[0], results[-1]
@@ -424,7 +427,8 @@ def scale_table(label: str, results: list[Measured]) -> list[str]:
         small, large = first.rows[index][1], last.rows[index][1]
         p50, p95 = large.median / small.median, large.p95 / small.p95
         mark = "" if max(p50, p95) <= 2 else " ✗"
-        name = target.name.split(" (release")[0]
+        name = _MIDDLE.sub(lambda m: m[0].split("release")[0] + "the middle release" + (")" if m[0].endswith(")") else ""),
+                           target.name).replace(f"→ {first.size})", "→ the newest)")  # the same row at every size
         lines.append(f"| {name} | {' | '.join(cells)} | {p50:.2f}×, {p95:.2f}×{mark} |")
     lines += ["", "Uncached release page ÷ floor (issue 12): " + ", ".join(
         f"{r.size:,}: **{ratios(r)[0]:.2f}×**" for r in results) + "; snapshot JSON ÷ floor: " + ", ".join(
