@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import condition
@@ -66,13 +65,23 @@ def _announced(slug: str, key: str):  # type: ignore[no-untyped-def]
             .published().newest_first())
 
 
+def _newest_announced(slug: str, key: str) -> tuple[int, dt.datetime] | None:
+    """The newest release announcing a change of the section: its id and time, by one seek, never an aggregate.
+
+    A count of every announcing release grew with the history (issue 18); the
+    newest one changes whenever the feed's entries do.
+    """
+    return _announced(slug, key).values_list("pk", "published_at").first()  # type: ignore[no-any-return]
+
+
 def _feed_etag(request: HttpRequest, slug: str, key: str) -> str | None:
-    row = _announced(slug, key).aggregate(newest=Max("pk"), count=Count("pk"))
-    return f'"section-feed-{FEED_VERSION}-{row["newest"]}-{row["count"]}"' if row["count"] else None
+    newest = _newest_announced(slug, key)
+    return f'"section-feed-{FEED_VERSION}-{newest[0]}-{newest[1].timestamp():.6f}"' if newest else None
 
 
 def _feed_modified(request: HttpRequest, slug: str, key: str) -> dt.datetime | None:
-    return _announced(slug, key).aggregate(last=Max("published_at"))["last"]  # type: ignore[no-any-return]
+    newest = _newest_announced(slug, key)
+    return newest[1] if newest else None
 
 
 _feed = SectionFeed()

@@ -39,6 +39,7 @@ READER_URLS = [
     f"/briefings/{SLUG}/changes/",
     f"/briefings/{SLUG}/changes/?from_release=1&to_release=2",
     f"/briefings/{SLUG}/feed/",
+    f"/briefings/{SLUG}/sections/ch4-1/feed/",
     f"/briefings/{SLUG}/search/?q=%E6%97%A5%E7%B1%B3",
     f"/briefings/{SLUG}/releases/2/dead-links.json",
     "/sources/",
