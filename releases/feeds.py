@@ -27,8 +27,8 @@ from releases.listing import ReleaseUrls, changed_sections_html
 from releases.models import Release
 from releases.selectors.changes import changed_sections_by_release
 
-FEED_SIZE = 20  # the newest releases; older ones are on the release list
-FEED_VERSION = "2"  # bump when an entry's content changes shape
+FEED_SIZE = 10  # the newest releases (WordPress's default too); older ones are on the release list
+FEED_VERSION = "3"  # bump when an entry's content changes shape
 
 
 @dataclass
