@@ -147,9 +147,7 @@ def _release_as_of_or_error(
         raise Http404(f"{format_date_ja(as_of)}は未来の日付です。公開済みの版は今日までの日付で参照できます。")
     release = history.release_as_of_date(briefing=briefing, day=as_of)
     if release is None:
-        first = history.release_first(briefing=briefing)
-        since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
-        raise Http404(f"{format_date_ja(as_of)}の時点で公開されていた版はありません。{since}")
+        raise _no_release_on(briefing, as_of)
     return PageLookup(release, None, None)
 
 
@@ -213,6 +211,13 @@ def _release_list_position(request: HttpRequest, briefing: Briefing) -> tuple[in
     return _release_on_day(briefing, "日付", day).number + 1, None
 
 
+def _no_release_on(briefing: Briefing, day: dt.date) -> Http404:
+    """The 404 of a day before the first release: it names the day the first release was published."""
+    first = history.release_first(briefing=briefing)
+    since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
+    return Http404(f"{format_date_ja(day)}の時点で公開されていた版はありません。{since}")
+
+
 def _release_on_day(briefing: Briefing, name: str, day: str) -> Release:
     """The release in force at the end of ``day`` (a ``?name=`` value); ValueError or Http404 say what is wrong."""
     value = parse_iso_day(day)
@@ -223,9 +228,7 @@ def _release_on_day(briefing: Briefing, name: str, day: str) -> Release:
         raise ValueError(f"{name}「{day[:40]}」は未来の日付です。今日までの日付を指定してください。")
     release = history.release_as_of_date(briefing=briefing, day=value)
     if release is None:
-        first = history.release_first(briefing=briefing)
-        since = f"最初の版は{format_date_ja(to_tokyo(first.published_at).date())}に公開されました。" if first else ""
-        raise Http404(f"{format_date_ja(value)}の時点で公開されていた版はありません。{since}")
+        raise _no_release_on(briefing, value)
     return release
 
 
