@@ -226,6 +226,39 @@ class ClaimAnchor(AppendOnlyModel):
         return f"{self.anchor} @ #{self.revision_id}"
 
 
+class ClaimSpan(models.Model):
+    """Which releases show a sentence: the first, the last and how many, extended by the publisher.
+
+    One row per briefing and anchor. Every release adds itself to the span of
+    each sentence it shows (``last`` and ``count``; ``first`` when the sentence
+    is new), inside the publisher's transaction, so the sentence page reads one
+    row instead of aggregating the anchor index over every revision that kept
+    the sentence. Derived from ``ClaimAnchor`` and the manifests (migration
+    ``0012`` computed it for releases published before it); the reader trusts
+    it only when its ``last`` release is public, and aggregates otherwise.
+    """
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="+", verbose_name="ブリーフィング")
+    anchor = models.CharField("アンカー", max_length=16)
+    first = models.PositiveIntegerField("最初の版")
+    last = models.PositiveIntegerField("最後の版")
+    count = models.PositiveIntegerField("版の数")
+
+    class Meta:
+        verbose_name = "文の掲載範囲"
+        verbose_name_plural = "文の掲載範囲"
+        constraints = [
+            models.UniqueConstraint(fields=("briefing", "anchor"), name="claim_span_once"),
+            models.CheckConstraint(
+                name="claim_span_consistent",
+                condition=Q(first__gte=1, count__gte=1, last__gte=F("first")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anchor}: {self.first}–{self.last} ({self.count})"
+
+
 class ReleasePageFrame(models.Model):
     """A release page rendered once, with slots (``<!--slot:…-->``) where the live parts go.
 

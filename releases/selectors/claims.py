@@ -1,7 +1,8 @@
 """One sentence across releases: where its stable anchor appears, what it cites, which events bear on it.
 
 The sentence, its notes and sources are read from a frozen artefact; which
-releases show it from the anchor index (``ClaimAnchor``) joined with the
+releases show it from its span (``ClaimSpan``, kept by the publisher), or, when
+that is not usable, from the anchor index (``ClaimAnchor``) joined with the
 manifests. Events linked to it are live information, shown as such.
 """
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Exists, Max, Min, OuterRef
 
 from briefings.models import Briefing
 from briefings.selectors.content import SnapshotClaim, SnapshotFootnote
 from events.models import EventLink
-from releases.models import ClaimAnchor, Release
+from releases.models import ClaimAnchor, ClaimSpan, Release
 from releases.selectors.history import MAX_NUMBER, Frozen, artefact_of, section_labels
 
 
@@ -44,36 +45,34 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
 
     ``number``: show it as release ``number`` has it (``None`` if that release
     does not show it is the caller's 404). Queries: the span of releases showing
-    it, the first and last releases, the artefact, the events: the same number
-    and the same index walks whatever the length of the history.
+    it (one stored row), the first and last releases, the artefact, the next
+    release, the events: the same number and the same index seeks whatever the
+    length of the history.
     """
     if number is not None and not 0 < number <= MAX_NUMBER:
         return None
-    # A sentence unchanged for years is in thousands of revisions: its anchor rows stay in the database
-    # (subqueries), never a list in Python or an IN list of ids.
-    anchored = ClaimAnchor.objects.filter(briefing=briefing, anchor=anchor)
-    releases = Release.objects.of(briefing).published().filter(entries__revision_id__in=anchored.values("revision_id"))
-    span = releases.aggregate(first=Min("number"), last=Max("number"), count=Count("pk", distinct=True))
-    if not span["count"]:
+    span = _stored_span(briefing=briefing, anchor=anchor)
+    by_number = _releases(briefing, {span[0], span[1], number} if span else set())
+    if span is None or span[1] not in by_number:
+        # No span, or its last release is not public yet (published ahead of this server's clock): aggregate
+        # what is public. A span's releases before its public last one are public too (numbers follow time).
+        span = _public_span(briefing=briefing, anchor=anchor)
+        if span is None:
+            return None
+        by_number = _releases(briefing, {span[0], span[1], number})
+    first, last_number, count = span
+    if number is not None and number not in by_number:
         return None
-    by_number = {
-        release.number: release
-        for release in Release.objects.of(briefing).published()
-        .filter(number__in={span["first"], span["last"], *([number] if number else [])})
-        .select_related("briefing")
-    }
-    if number is not None and (number not in by_number or not releases.filter(number=number).exists()):
-        return None
-    shown = artefact_of(release=by_number[number or span["last"]])
+    shown = artefact_of(release=by_number[number or last_number])
     content = shown.content
     for section in content.sections:
         claim = next((c for paragraph in section.paragraphs for c in paragraph if c.anchor == anchor), None)
         if claim is not None:
             break
     else:
-        return None
+        return None  # release ``number`` does not show the sentence
     keys = {ref.key for ref in claim.refs}
-    last = by_number[span["last"]]
+    last = by_number[last_number]
     changed_in = (
         Release.objects.of(briefing).published().filter(number__gt=last.number).order_by("number").first()
     )
@@ -84,13 +83,46 @@ def claim_view(*, briefing: Briefing, anchor: str, number: int | None = None) ->
         section_label=section_labels(content)[section.key],
         claim=claim,
         shown=shown,
-        first=by_number[span["first"]],
+        first=by_number[first],
         last=last,
-        count=span["count"],
+        count=count,
         changed_in=changed_in,
         footnotes=[note for note in content.footnotes if note.key in keys],
         numbers=content.numbers,
         access_date=dt.date.fromisoformat(shown.document["access_date"]) if shown.document.get("access_date") else None,
-        claim_events=list(links.filter(claim_id__in=anchored.values("claim_id"))),
+        # the links of the briefing's sentences (a few per event), each looked up in the anchor index by its claim
+        claim_events=list(links.filter(section__briefing=briefing).filter(
+            Exists(ClaimAnchor.objects.filter(claim_id=OuterRef("claim_id"), anchor=anchor))
+        )),
         section_events=list(links.filter(section__key=section.key, section__briefing=briefing, claim__isnull=True)),
     )
+
+
+def _stored_span(*, briefing: Briefing, anchor: str) -> tuple[int, int, int] | None:
+    """``(first, last, count)`` as the publisher extended it (``ClaimSpan``): one row, however long the history."""
+    return (
+        ClaimSpan.objects.filter(briefing=briefing, anchor=anchor).values_list("first", "last", "count").first()
+    )
+
+
+def _public_span(*, briefing: Briefing, anchor: str) -> tuple[int, int, int] | None:
+    """``(first, last, count)`` of the public releases showing the sentence, aggregated from the anchor index."""
+    # A sentence unchanged for years is in thousands of revisions: its anchor rows stay in the database
+    # (a subquery), never a list in Python or an IN list of ids.
+    anchored = ClaimAnchor.objects.filter(briefing=briefing, anchor=anchor).values("revision_id")
+    span = (
+        Release.objects.of(briefing).published().filter(entries__revision_id__in=anchored)
+        .aggregate(first=Min("number"), last=Max("number"), count=Count("pk", distinct=True))
+    )
+    return (span["first"], span["last"], span["count"]) if span["count"] else None
+
+
+def _releases(briefing: Briefing, numbers: set[int | None]) -> dict[int, Release]:
+    """The public releases of ``briefing`` numbered ``numbers``, by number (one query)."""
+    wanted = {number for number in numbers if number is not None}
+    if not wanted:
+        return {}
+    return {
+        release.number: release
+        for release in Release.objects.of(briefing).published().filter(number__in=wanted).select_related("briefing")
+    }

@@ -2,9 +2,9 @@
 
 Inside the workflow's transaction (the briefing row is already locked), in one go:
 the release row, its manifest, its footnote numbering, the artefact document and
-its digest, the index of its sentences' anchors, the current rendering and page
-frame, and the publication of the sources it cites (the stored live state, whose
-newest release this changes, is dropped).
+its digest, the index of its sentences' anchors and their spans of releases, the
+current rendering and page frame, and the publication of the sources it cites
+(the stored live state, whose newest release this changes, is dropped).
 Either all of it exists or none of it does. After commit, ``release_published``
 is sent (cache purge, the PDF, notifications of readers).
 """
@@ -20,7 +20,7 @@ from briefings.models import Briefing, Claim, Footnote, ReleaseKind, Section, Se
 from briefings.publication import PublishConflict, PublishedRelease, PublishRequest
 from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates_of
 from releases.anchors import document_anchors
-from releases.models import ClaimAnchor, Release, ReleaseArtefact, ReleaseSection
+from releases.models import ClaimAnchor, ClaimSpan, Release, ReleaseArtefact, ReleaseSection
 from releases.selectors.history import Frozen, section_labels
 from releases.services.freezing import build_document, canonical_json, digest_of
 from releases.services.live import live_state_changed
@@ -60,7 +60,9 @@ def release_publish(request: PublishRequest) -> PublishedRelease:
     content = assemble(manifest, numbers)
     sections = _manifest_create(release, manifest, content, previous)
     frozen = release_freeze(release=release, briefing=briefing, content=content, sections=sections)
-    claim_anchors_create(frozen=frozen)
+    anchors = document_anchors(frozen.document["snapshot"])
+    claim_anchors_create(frozen=frozen, rows=anchors)
+    claim_spans_extend(release=release, anchors={anchor for _key, _revision, _claim, anchor in anchors})
     rendering_create(frozen=frozen)
     page_frame(release=release)
     live_state_changed()
@@ -91,10 +93,12 @@ def release_freeze(
     return Frozen(release, text, digest)
 
 
-def claim_anchors_create(*, frozen: Frozen) -> list[ClaimAnchor]:
-    """Index the anchors of the sentences of revisions this release shows for the first time."""
+def claim_anchors_create(*, frozen: Frozen, rows: list[tuple[str, int, int, str]]) -> list[ClaimAnchor]:
+    """Index the anchors of the sentences of revisions this release shows for the first time.
+
+    ``rows``: the frozen document's ``releases.anchors.document_anchors``.
+    """
     briefing_id = frozen.release.briefing_id
-    rows = document_anchors(frozen.document["snapshot"])
     revisions = {revision_id for _key, revision_id, _claim, _anchor in rows}
     done = set(ClaimAnchor.objects.filter(revision_id__in=revisions).values_list("revision_id", flat=True).distinct())
     sections = dict(Section.objects.filter(briefing_id=briefing_id).values_list("key", "pk"))
@@ -103,6 +107,29 @@ def claim_anchors_create(*, frozen: Frozen) -> list[ClaimAnchor]:
                     claim_id=claim_id)
         for key, revision_id, claim_id, anchor in rows
         if revision_id not in done
+    )
+
+
+def claim_spans_extend(*, release: Release, anchors: set[str]) -> None:
+    """Add ``release`` to the span of every sentence it shows (``anchors``): two statements, whatever the history.
+
+    Inside the publisher's transaction, with the briefing row locked: releases
+    of one briefing are added one at a time, in number order.
+    """
+    counts = dict(
+        ClaimSpan.objects.filter(briefing_id=release.briefing_id, anchor__in=anchors).values_list("anchor", "count")
+    )
+    ClaimSpan.objects.bulk_create(
+        [
+            # ``first`` is not among the fields a conflict updates: a known sentence keeps its first release
+            ClaimSpan(briefing_id=release.briefing_id, anchor=anchor, first=release.number, last=release.number,
+                      count=counts.get(anchor, 0) + 1)
+            for anchor in sorted(anchors)
+        ],
+        update_conflicts=True,
+        unique_fields=("briefing", "anchor"),
+        update_fields=("last", "count"),
+        batch_size=500,
     )
 
 
