@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.events.conftest import EVENTS
-from releases.models import Release
+from releases.models import ClaimSpan, Release
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 DUMP_ARGS = {"natural_foreign": True, "natural_primary": True, "exclude": ["contenttypes", "auth.permission",
@@ -38,3 +38,13 @@ def test_a_dump_restored_into_an_empty_database_serves_identical_releases(client
     assert before.keys() == after.keys()
     for name in before:
         assert before[name] == after[name], name
+
+    # a backup made before the spans of sentences were stored (no ClaimSpan rows): restored, they are derived
+    spans = set(ClaimSpan.objects.values_list("anchor", "first", "last", "count"))
+    assert spans and {count for *_rest, count in spans} == {1, 2}
+    older = tmp_path / "before-spans.json"
+    call_command("dumpdata", output=str(older), indent=None,
+                 **{**DUMP_ARGS, "exclude": [*DUMP_ARGS["exclude"], "releases.claimspan"]})
+    call_command("flush", interactive=False)
+    call_command("restore_backup", str(older))
+    assert set(ClaimSpan.objects.values_list("anchor", "first", "last", "count")) == spans

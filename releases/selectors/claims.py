@@ -117,6 +117,25 @@ def _public_span(*, briefing: Briefing, anchor: str) -> tuple[int, int, int] | N
     return (span["first"], span["last"], span["count"]) if span["count"] else None
 
 
+def indexed_spans(*, briefing_id: int) -> dict[str, tuple[int, int, int]]:
+    """Anchor → ``(first, last, count)`` of every release of the briefing (public or not), from the anchor index.
+
+    What ``ClaimSpan`` must hold: one aggregate over the whole history, for
+    ``verify_releases``, never for a reader.
+    """
+    rows = (
+        ClaimAnchor.objects.filter(briefing_id=briefing_id, revision__release_entries__isnull=False)
+        .values("anchor")
+        .annotate(
+            first=Min("revision__release_entries__release__number"),
+            last=Max("revision__release_entries__release__number"),
+            count=Count("revision__release_entries__release", distinct=True),
+        )
+        .order_by()
+    )
+    return {row["anchor"]: (row["first"], row["last"], row["count"]) for row in rows.iterator()}
+
+
 def _releases(briefing: Briefing, numbers: set[int | None]) -> dict[int, Release]:
     """The public releases of ``briefing`` numbered ``numbers``, by number (one query)."""
     wanted = {number for number in numbers if number is not None}

@@ -21,6 +21,7 @@ from briefings.publication import PublishConflict, PublishedRelease, PublishRequ
 from briefings.selectors.content import Content, assemble, footnote_numbering, published_manifest, source_updates_of
 from releases.anchors import document_anchors
 from releases.models import ClaimAnchor, ClaimSpan, Release, ReleaseArtefact, ReleaseSection
+from releases.selectors.claims import indexed_spans
 from releases.selectors.history import Frozen, section_labels
 from releases.services.freezing import build_document, canonical_json, digest_of
 from releases.services.live import live_state_changed
@@ -131,6 +132,22 @@ def claim_spans_extend(*, release: Release, anchors: set[str]) -> None:
         update_fields=("last", "count"),
         batch_size=500,
     )
+
+
+def claim_spans_rebuild(*, briefing_id: int) -> int:
+    """Replace the briefing's spans with what the anchor index and the manifests say; return how many.
+
+    For a backup made before spans existed (``restore_backup``); the publisher
+    extends them release by release.
+    """
+    spans = indexed_spans(briefing_id=briefing_id)
+    ClaimSpan.objects.filter(briefing_id=briefing_id).delete()
+    ClaimSpan.objects.bulk_create(
+        (ClaimSpan(briefing_id=briefing_id, anchor=anchor, first=first, last=last, count=count)
+         for anchor, (first, last, count) in sorted(spans.items())),
+        batch_size=1000,
+    )
+    return len(spans)
 
 
 def _summary(request: PublishRequest, revisions: list[SectionRevision]) -> str:

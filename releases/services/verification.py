@@ -1,4 +1,5 @@
-"""Check that every release still is what was published: its artefact, digest, manifest, renderings, page frame.
+"""Check that every release still is what was published: its artefact, digest, manifest, renderings, page frame,
+and that the spans of releases showing each sentence agree with the anchor index.
 
 Used by ``manage.py verify_releases`` (after a restore, in a cron job, in CI on
 the demo). Reads only; reports every problem it finds, naming the release.
@@ -9,7 +10,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from releases.models import Release, ReleaseArtefact, ReleasePageFrame, ReleaseRendering, ReleaseSection
+from briefings.models import Briefing
+from releases.models import ClaimSpan, Release, ReleaseArtefact, ReleasePageFrame, ReleaseRendering, ReleaseSection
+from releases.selectors.claims import indexed_spans
 from releases.services.freezing import canonical_json, datetime_text, digest_of
 from releases.services.pages import frame_version, render_page_frame
 from releases.services.rendering import (
@@ -41,6 +44,7 @@ def releases_verify() -> tuple[int, list[Problem]]:
             problems.append(Problem(name, "保存物（artefact）がありません"))
             continue
         problems.extend(Problem(name, message) for message in _check(release, artefact))
+    problems.extend(_spans())
     return len(releases), problems
 
 
@@ -106,3 +110,27 @@ def _frames(release: Release) -> list[str]:
         return []  # not rendered yet: the first reader renders it from the checked rendering
     html, meta = render_page_frame(release=release)
     return [] if stored == (html, meta) else [f"ページ枠（{version}）が保存された描画と一致しません"]
+
+
+def _spans() -> list[Problem]:
+    """Each briefing's stored spans (``ClaimSpan``, what claim pages read) against the anchor index and manifests."""
+    problems = []
+    for briefing_id, slug in Briefing.objects.order_by("slug").values_list("pk", "slug"):
+        indexed = indexed_spans(briefing_id=briefing_id)
+        stored = {
+            anchor: (first, last, count)
+            for anchor, first, last, count in ClaimSpan.objects.filter(briefing_id=briefing_id)
+            .values_list("anchor", "first", "last", "count")
+            .iterator()
+        }
+        problems.extend(
+            Problem(f"{slug} 文の掲載範囲",
+                    f"{anchor}: 記録 {_span_text(stored.get(anchor))}、索引 {_span_text(indexed.get(anchor))}")
+            for anchor in sorted(indexed.keys() | stored.keys())
+            if stored.get(anchor) != indexed.get(anchor)
+        )
+    return problems
+
+
+def _span_text(span: tuple[int, int, int] | None) -> str:
+    return "なし" if span is None else f"第{span[0]}版〜第{span[1]}版の{span[2]}版"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
@@ -114,3 +115,18 @@ def test_the_migration_computes_for_earlier_releases_the_spans_the_publisher_kee
     executor.migrate([("releases", "0012_claim_spans")])
     # then (migrating inside the test's transaction: the rollback restores the schema and the records)
     assert _spans(briefing) == kept
+
+
+def test_verify_releases_names_a_span_that_disagrees_with_the_anchor_index(briefing, edited_and_restored, capsys):
+    # given four releases, verify_releases passes
+    call_command("verify_releases", "--quiet")
+    # when a span is damaged and another lost
+    anchor = edited_and_restored["restored"]
+    ClaimSpan.objects.filter(briefing=briefing, anchor=anchor).update(count=4)
+    ClaimSpan.objects.filter(briefing=briefing, anchor=edited_and_restored["edited"]).delete()
+    # then it exits non-zero naming both, with what is stored and what the index says
+    with pytest.raises(CommandError, match="world-2025 文の掲載範囲"):
+        call_command("verify_releases")
+    err = capsys.readouterr().err
+    assert f"{anchor}: 記録 第1版〜第4版の4版、索引 第1版〜第4版の3版" in err
+    assert f"{edited_and_restored['edited']}: 記録 なし、索引 第2版〜第2版の1版" in err

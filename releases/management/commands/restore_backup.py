@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from releases.models import Release
+from releases.models import ClaimSpan, Release
+from releases.services.publishing import claim_spans_rebuild
 from releases.services.verification import releases_verify
 
 
@@ -29,6 +30,12 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL briefings.restoring = 'on'")
             call_command("loaddata", options["path"], stdout=self.stdout, stderr=self.stderr)
+            # a backup made before the spans of sentences were stored: derive them, as migration 0012 did
+            for briefing_id in (
+                Release.objects.exclude(briefing__in=ClaimSpan.objects.values("briefing"))
+                .values_list("briefing_id", flat=True).distinct()
+            ):
+                claim_spans_rebuild(briefing_id=briefing_id)
         checked, problems = releases_verify()
         if problems:
             raise CommandError("復元した公開版の検証に失敗しました: " + "; ".join(str(p) for p in problems))
