@@ -101,17 +101,33 @@ class Timing:
 
 def timed(function: Callable[[], Any], runs: int) -> Timing:
     """Median and p95 in milliseconds of ``runs`` calls, and the SQL queries of one call."""
-    function()  # warm up (imports, template loading, the connection)
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        function()
-    samples = []
+    return timed_together([function], runs)[0]
+
+
+def timed_together(functions: list[Callable[[], Any]], runs: int) -> list[Timing]:
+    """``timed`` of each function, their calls interleaved: round after round, one call of each.
+
+    A shared machine has slow minutes. Timed one after the other, the rows
+    measured during one would be the only ones slowed; interleaved, a slow
+    moment weighs on every row alike, and the rows compare.
+    """
+    counts = []
+    for function in functions:
+        function()  # warm up (imports, template loading, the connection)
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            function()
+        counts.append(counter.count)
+    samples: list[list[float]] = [[] for _ in functions]
     for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return Timing(statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))], counter.count)
+        for function, times in zip(functions, samples, strict=True):
+            began = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - began) * 1000)
+    return [
+        Timing(statistics.median(times), sorted(times)[min(len(times) - 1, int(len(times) * 0.95))], count)
+        for times, count in zip(samples, counts, strict=True)
+    ]
 
 
 class History:
@@ -288,14 +304,19 @@ class Measured:
 
 def measure(history: History, client: Client, runs: int) -> Measured:
     chosen = targets(history)
-    rows = []
-    for target in chosen:
-        body = get(client, target.url)
-        cold = timed(uncached(client, target.url, live_dropped=target.live_dropped), runs)
+    bodies = [get(client, target.url) for target in chosen]
+    # Uncached rows interleaved, then cached rows interleaved (an uncached call empties the cache the cached
+    # rows read, so the two kinds never mix).
+    colds = timed_together([uncached(client, t.url, live_dropped=t.live_dropped) for t in chosen], runs)
+    for target, cold in zip(chosen, colds, strict=True):
         if cold.queries == 0:  # no query: a cache the bench did not empty answered, and the row would lie
             raise RuntimeError(f"{target.url} answered uncached without a query: a cache was not emptied")
-        warm = timed(cached(client, target.url), runs) if target.cached else None
-        rows.append((target, cold, warm, len(body)))
+    kept = [target for target in chosen if target.cached]
+    warms = dict(zip(map(id, kept), timed_together([cached(client, t.url) for t in kept], runs), strict=True))
+    rows = [
+        (target, cold, warms.get(id(target)), len(body))
+        for target, cold, body in zip(chosen, colds, bodies, strict=True)
+    ]
     floor_bytes = store_floor(client, page_url=chosen[2].url, snapshot_url=chosen[4].url)
     floor = {name: timed(uncached(client, f"/bench/floor/{name}/"), runs) for name in (FLOOR_PAGE, FLOOR_SNAPSHOT)}
     paired = {
