@@ -132,3 +132,11 @@ def test_concurrent_approvals_of_different_sections_never_deadlock(briefing, edi
 
     brought = ReleaseSection.objects.filter(release__briefing=briefing, changed=True, release__number__gt=1)
     assert brought.count() == 20 * 6 and brought.values("revision").distinct().count() == 20 * 6
+    # and the spans of sentences that every publication extended agree with the anchor index: no update lost
+    from releases.models import ClaimSpan
+    from releases.selectors.claims import indexed_spans
+
+    stored = ClaimSpan.objects.filter(briefing=briefing).values_list("anchor", "first", "last", "count")
+    assert {anchor: span for anchor, *span in stored} == {
+        anchor: list(span) for anchor, span in indexed_spans(briefing_id=briefing.pk).items()
+    }
