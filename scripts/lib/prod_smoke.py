@@ -1,7 +1,7 @@
 """The HTTP half of scripts/prod-smoke: a newsroom day through nginx only.
 
-    python scripts/lib/prod_smoke.py flow    --origin https://localhost:58443 --cacert cert.pem --maildir mail.mbox …
-    python scripts/lib/prod_smoke.py survive --origin https://localhost:58443 --cacert cert.pem
+    python scripts/lib/prod_smoke.py flow    --origin https://localhost:61443 --cacert cert.pem --maildir mail.mbox …
+    python scripts/lib/prod_smoke.py survive --origin https://localhost:61443 --cacert cert.pem
 
 ``flow``: probes, static files, the HTTP->HTTPS redirect, an editor's session login
 (CSRF) and a reviewer's token, a draft created, edited and submitted, approved for
